@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package exprobe needs to build, test and fuzz, plus the real peer
+# servers the tests start. Idempotent: a second run installs nothing and takes about a second.
+# Services that apt would start system-wide are kept down (policy-rc.d): tests start their own.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache clang-16 libclang-rt-16-dev clang-format
+  # libraries
+  libssl-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libexpected-dev libc-ares-dev zlib1g-dev nlohmann-json3-dev libpugixml-dev libyaml-cpp-dev
+  libboost1.81-dev libkrb5-dev
+  # real peers and anchors the tests and benchmarks use
+  openssl gnutls-bin sslscan dnsmasq-base iproute2 util-linux procps
+  # exprobe cert tests: CRLs and AIA served by python3 -m http.server; curl 7.88 as a name-matching peer
+  python3 curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root (or with sudo) to install them" >&2
+  exit 1
+fi
+
+# Deny service starts during the install; restore whatever policy was there before.
+policy=/usr/sbin/policy-rc.d
+had_policy=0
+[ -e "$policy" ] && had_policy=1 && cp -p "$policy" "$policy.exprobe-save"
+printf '#!/bin/sh\nexit 101\n' >"$policy"
+chmod 755 "$policy"
+restore() {
+  if [ "$had_policy" = 1 ]; then mv -f "$policy.exprobe-save" "$policy"; else rm -f "$policy"; fi
+}
+trap restore EXIT
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
