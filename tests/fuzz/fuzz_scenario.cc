@@ -1,0 +1,22 @@
+// Feeds arbitrary bytes to tlslab's scenario parser: yaml-cpp plus our schema walk must turn any
+// input into a Scenario or an Error, never a crash, a hang or an escaping exception.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "tlslab/scenario.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto scenario = tlslab::ParseScenario(text, "fuzz.yaml");
+  if (scenario) {
+    // A parsed scenario keeps the promises the server relies on.
+    for (const auto& listener : scenario->listeners) {
+      if (!scenario->FindCertificate(listener.certificate)) __builtin_trap();
+      if (listener.tls.min_version > listener.tls.max_version) __builtin_trap();
+    }
+  } else if (scenario.error().message.empty()) {
+    __builtin_trap();
+  }
+  return 0;
+}

@@ -1,0 +1,92 @@
+// Scenario: what a tlslab run serves (listeners, their TLS profiles and certificates), parsed from
+// YAML. The parser is pure (text in, Result out) so it can be fuzzed and never throws.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/core/result.h"
+
+namespace tlslab {
+
+using probe::Error;
+using probe::ErrorCode;
+using probe::Result;
+
+/// A TLS protocol version a listener can enable, oldest first (the order defines ranges).
+enum class TlsVersion { kTls10, kTls11, kTls12, kTls13 };
+
+/// Scenario spelling of a version: "tls1.0" .. "tls1.3".
+std::string_view TlsVersionName(TlsVersion version);
+/// Human spelling: "TLS 1.0" .. "TLS 1.3".
+std::string_view TlsVersionLabel(TlsVersion version);
+std::optional<TlsVersion> ParseTlsVersion(std::string_view name);
+
+/// How a certificate is made and served; each kind reproduces one thing clients trip over.
+enum class CertificateKind {
+  kLeaf,                 // signed by the intermediate, served with it
+  kWildcard,             // a leaf whose names include "*.domain"
+  kSan,                  // a leaf with several subjectAltNames
+  kCnOnly,               // a leaf without subjectAltName (modern clients refuse it)
+  kExpired,              // notAfter in the past
+  kSelfSigned,           // issuer == subject, no chain
+  kSha1,                 // signed with SHA-1
+  kRsa1024,              // a 1024-bit RSA key
+  kMissingIntermediate,  // signed by the intermediate, served without it
+};
+
+/// Scenario spelling of a kind: "leaf", "wildcard", ..., "missing_intermediate".
+std::string_view CertificateKindName(CertificateKind kind);
+std::optional<CertificateKind> ParseCertificateKind(std::string_view name);
+
+/// A named certificate to mint at start.
+struct CertificateSpec {
+  std::string name;
+  CertificateKind kind = CertificateKind::kLeaf;
+  std::string cn;                // subject CN; defaults to the first SAN
+  std::vector<std::string> san;  // DNS names and IP addresses, in order
+  int line = 0;                  // where it is declared, for later error messages
+};
+
+/// The TLS profile of one listener: an inclusive version range plus optional OpenSSL cipher
+/// strings (absent: OpenSSL's defaults).
+struct TlsSettings {
+  TlsVersion min_version = TlsVersion::kTls12;
+  TlsVersion max_version = TlsVersion::kTls13;
+  std::optional<std::string> ciphers;       // OpenSSL cipher string, TLS <= 1.2
+  std::optional<std::string> ciphersuites;  // TLS 1.3 suites
+
+  bool Enables(TlsVersion v) const { return v >= min_version && v <= max_version; }
+};
+
+/// One TCP listener serving HTTPS.
+struct ListenerSpec {
+  std::string name;
+  std::optional<std::string> address;  // absent: the server's default (loopback)
+  std::uint16_t port = 0;              // 0: the OS picks
+  TlsSettings tls;
+  std::string certificate;  // a CertificateSpec name
+  int line = 0;
+};
+
+/// A parsed, validated scenario: every listener names a defined certificate.
+struct Scenario {
+  std::string source;  // the file name used in messages, e.g. "coexistence.yaml"
+  std::string name;
+  std::string description;
+  std::vector<CertificateSpec> certificates;
+  std::vector<ListenerSpec> listeners;
+
+  const CertificateSpec* FindCertificate(std::string_view certificate_name) const;
+  const ListenerSpec* FindListener(std::string_view listener_name) const;
+};
+
+/// Parses and validates scenario YAML. `source` names the text in error messages, which read
+/// "<source>:<line>: <what>: <problem>". YAML syntax errors are kMalformed; valid YAML that is
+/// not a valid scenario is kInvalidArgument.
+Result<Scenario> ParseScenario(std::string_view yaml, std::string_view source);
+
+}  // namespace tlslab

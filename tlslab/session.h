@@ -1,0 +1,32 @@
+// Session: one accepted connection of a listener, from TLS handshake to close, in the shape of
+// Beast's async-ssl server written as a coroutine. Internal to tlslab_core.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+
+#include "tlslab/http_handler.h"
+#include "tlslab/lab_server.h"
+
+namespace tlslab {
+
+/// What every connection of one listener shares: its TLS context, names, deadlines and log.
+struct ListenerContext {
+  ListenerContext(boost::asio::ssl::context context, ListenerIdentity who, SessionTimeouts limits,
+                  LogSink sink)
+      : tls(std::move(context)), identity(std::move(who)), timeouts(limits), log(std::move(sink)) {}
+
+  boost::asio::ssl::context tls;
+  ListenerIdentity identity;
+  SessionTimeouts timeouts;
+  LogSink log;
+};
+
+/// Serves one connection until the peer leaves, a deadline passes or an error occurs. Runs on
+/// the socket's executor (a strand per connection); errors end the session and are logged.
+boost::asio::awaitable<void> RunSession(boost::asio::ip::tcp::socket socket,
+                                        std::shared_ptr<ListenerContext> listener);
+
+}  // namespace tlslab
