@@ -1,0 +1,64 @@
+#include "probe/cli/tls_command.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "probe/checks/tls_check.h"
+#include "probe/cli/common.h"
+#include "probe/report/json_report.h"
+#include "probe/report/text_report.h"
+
+namespace probe::cli {
+namespace {
+
+struct TlsArgs {
+  std::string target;
+  std::string sni;
+  CommonOptions common;
+};
+
+int RunTls(const TlsArgs& args) {
+  auto host_port = net::ParseHostPort(args.target, 443);
+  if (!host_port) return UsageError(fmt::format("tls: target {}", host_port.error().message));
+  auto net_options = ParseNetOptions(args.common);
+  if (!net_options) return UsageError("tls: " + net_options.error().message);
+  auto format = ParseFormat(args.common);
+  if (!format) return UsageError("tls: " + format.error().message);
+  auto timeout = ParseTimeout(args.common);
+  if (!timeout) return UsageError("tls: " + timeout.error().message);
+
+  StderrTrace trace;
+  checks::TlsCheckOptions options;
+  options.host = host_port->host;
+  options.port = host_port->port;
+  options.sni = args.sni;
+  options.net = *net_options;
+  options.timeout = *timeout;
+  options.trace = args.common.verbose ? &trace : nullptr;
+  checks::TlsCheckResult result = checks::RunTlsCheck(options);
+
+  if (*format == Format::kJson) {
+    fmt::print("{}\n", report::TlsReportJson(result).dump(2));
+  } else {
+    fmt::print("{}", report::TlsReportText(result, {.verbose = args.common.verbose}));
+  }
+  return static_cast<int>(ExitCodeFor(WorstSeverity(result.findings)));
+}
+
+}  // namespace
+
+std::function<int()> AddTlsCommand(CLI::App& app) {
+  auto args = std::make_shared<TlsArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "tls",
+      "Protocol versions a real client completes, the suite each negotiates, the chain as sent");
+  cmd->add_option("target", args->target, "HOST[:PORT] (port 443 by default; [v6]:port)")
+      ->required()
+      ->type_name("HOST[:PORT]");
+  cmd->add_option("--sni", args->sni, "server name to send (default: HOST)");
+  AddCommonOptions(*cmd, args->common);
+  return [args] { return RunTls(*args); };
+}
+
+}  // namespace probe::cli

@@ -1,0 +1,14 @@
+// The catalogue's parts, one per domain; catalogue.cc joins them in this order.
+#pragma once
+
+#include <vector>
+
+#include "probe/diagnosis/catalogue.h"
+
+namespace probe::diagnosis {
+
+const std::vector<CatalogueEntry>& NetTlsEntries();  // net.*, tls.protocol.*, tls.handshake.*
+const std::vector<CatalogueEntry>& CertEntries();    // cert.*
+const std::vector<CatalogueEntry>& ClientEntries();  // client.*
+
+}  // namespace probe::diagnosis

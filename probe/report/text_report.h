@@ -1,0 +1,24 @@
+// Text reports: what a person reads in a terminal.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "probe/checks/tls_check.h"
+#include "probe/core/finding.h"
+#include "probe/diagnosis/catalogue.h"
+
+namespace probe::report {
+
+struct TextOptions {
+  bool verbose = false;  // also print cause and remediation of ok/info findings
+};
+
+std::string TlsReportText(const checks::TlsCheckResult& result, const TextOptions& options);
+/// The findings block shared by every command's text report.
+std::string FindingsText(const std::vector<Finding>& findings, const TextOptions& options);
+/// `exprobe findings`: the catalogue as a list.
+std::string CatalogueText(std::span<const diagnosis::CatalogueEntry> entries);
+
+}  // namespace probe::report

@@ -1,0 +1,18 @@
+# Turns data/iana_cipher_suites.csv into a C++ initializer list (one row per suite).
+# Invoked at configure time; re-run when the CSV changes (CMAKE_CONFIGURE_DEPENDS).
+file(STRINGS "${CSV}" lines REGEX "^0x")
+set(out "// Generated from probe/tls/data/iana_cipher_suites.csv by generate_suites.cmake. Do not edit.\n")
+foreach(line IN LISTS lines)
+  string(REPLACE "," ";" fields "${line}")
+  list(GET fields 0 id)
+  list(GET fields 1 name)
+  list(GET fields 2 recommended)
+  if(recommended STREQUAL "Y")
+    set(rec true)
+  else()
+    set(rec false)
+  endif()
+  string(APPEND out "{${id}, \"${name}\", ${rec}},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "${out}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

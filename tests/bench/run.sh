@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Benchmarks for the README figures; run by `./build.sh bench`, never by ctest.
+# Usage: tests/bench/run.sh BUILD_DIR [ROUNDS]
+set -euo pipefail
+here=$(dirname "$0")
+/usr/bin/python3 "$here/tls_bench.py" "$1" "${2:-5}"
