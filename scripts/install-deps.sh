@@ -15,6 +15,8 @@ packages=(
   openssl gnutls-bin sslscan dnsmasq-base iproute2 util-linux procps
   # exprobe cert tests: CRLs and AIA served by python3 -m http.server; curl 7.88 as a name-matching peer
   python3 curl
+  # exprobe auth tests: Apache + mod_auth_gssapi + gss-ntlmssp as the real NTLM acceptor
+  apache2 libapache2-mod-auth-gssapi gss-ntlmssp
 )
 
 missing=()

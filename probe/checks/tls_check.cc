@@ -298,6 +298,17 @@ TlsCheckResult RunTlsCheck(const TlsCheckOptions& options) {
   AddObsoleteProtocolFindings(r);
   AddVersionFindings(r);
   AddCipherFindings(r);
+  if (!options.clients.empty()) {
+    std::vector<tls::ProtocolScan> known;  // the scans above explain client failures
+    for (const auto& p : r.protocols) {
+      if (p.scan && !p.scan->error) known.push_back(*p.scan);
+    }
+    r.clients =
+        SimulateClients(where->addresses, r.sni, options.clients, deadline, options.trace, known);
+    auto found = ClientFindings(r.clients);
+    r.findings.insert(r.findings.end(), found.begin(), found.end());
+    r.duration_ms = elapsed();
+  }
   return r;
 }
 

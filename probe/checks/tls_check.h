@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "probe/checks/client_check.h"
 #include "probe/core/finding.h"
 #include "probe/core/result.h"
 #include "probe/core/trace.h"
@@ -25,6 +26,7 @@ struct TlsCheckOptions {
   std::chrono::milliseconds timeout{10000};  // total, for resolution and every handshake
   TraceSink* trace = nullptr;
   bool enumerate = true;  // raw suite enumeration; false = one OpenSSL handshake per version only
+  std::vector<const tls::ClientProfile*> clients;  // Windows clients to simulate (--client)
 };
 
 /// One protocol version: the raw enumeration (every version), and for TLS 1.0-1.3 a full OpenSSL
@@ -54,6 +56,7 @@ struct TlsCheckResult {
   std::vector<ProtocolProbe> protocols;        // SSL 2.0 .. TLS 1.3, in that order
   std::vector<tls::CertificateSummary> chain;  // from the newest version that completed
   std::vector<Finding> findings;
+  std::vector<ClientVerdict> clients;  // one per TlsCheckOptions::clients, in that order
   double duration_ms = 0;
 };
 

@@ -110,7 +110,8 @@ int RunDecode(const ClientArgs& args, Format format) {
 
 Result<void> WriteFile(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) {
     return Fail(ErrorCode::kIo, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
@@ -123,14 +124,15 @@ Result<void> WriteFile(const std::string& path, const Bytes& bytes) {
 void PrintRegToStdout(const report::FixReport& r) {
   if (isatty(STDOUT_FILENO)) {
     fmt::print("{}", tls::FormatRegText(r.fix.file));
-    fmt::print(stderr, "exprobe: client fix: shown as UTF-8 on a terminal; redirect stdout or use "
-                       "--output FILE for the UTF-16LE file regedit writes\n");
+    fmt::print(stderr,
+               "exprobe: client fix: shown as UTF-8 on a terminal; redirect stdout or use "
+               "--output FILE for the UTF-16LE file regedit writes\n");
   } else {
     Bytes bytes = tls::EncodeRegFile(r.fix.file);
     std::fwrite(bytes.data(), 1, bytes.size(), stdout);
   }
   for (const auto& p : r.fix.prerequisites) {
-    fmt::print(stderr, "exprobe: client fix: install {} before importing this file\n", p);
+    fmt::print(stderr, "exprobe: client fix: install first: {}\n", p);
   }
 }
 
@@ -181,8 +183,7 @@ std::function<int()> AddClientCommand(CLI::App& app) {
   args->list = cmd->add_subcommand("list", "every profile, and which component Outlook uses");
   AddOutputOptions(*args->list, *args);
   args->show = cmd->add_subcommand("show", "one profile: versions, suites, extensions, sources");
-  args->show->add_option("profile", args->profile, "a name from `exprobe client list`")
-      ->required();
+  args->show->add_option("profile", args->profile, "a name from `exprobe client list`")->required();
   AddOutputOptions(*args->show, *args);
   args->decode = cmd->add_subcommand(
       "decode", "which protocols a DefaultSecureProtocols / SecureProtocols value enables");

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "probe/cli/auth_command.h"
 #include "probe/cli/cert_command.h"
 #include "probe/cli/client_command.h"
 #include "probe/cli/common.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
       {"findings", probe::cli::AddFindingsCommand(app)},
       {"client", probe::cli::AddClientCommand(app)},
       {"ntlm", probe::cli::AddNtlmCommand(app)},
+      {"auth", probe::cli::AddAuthCommand(app)},
   };
 
   try {

@@ -8,6 +8,7 @@
 #include "probe/cli/common.h"
 #include "probe/report/json_report.h"
 #include "probe/report/text_report.h"
+#include "probe/tls/client_profiles.h"
 
 namespace probe::cli {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 struct TlsArgs {
   std::string target;
   std::string sni;
+  std::vector<std::string> clients;
   CommonOptions common;
 };
 
@@ -27,12 +29,15 @@ int RunTls(const TlsArgs& args) {
   if (!format) return UsageError("tls: " + format.error().message);
   auto timeout = ParseTimeout(args.common);
   if (!timeout) return UsageError("tls: " + timeout.error().message);
+  auto clients = tls::ResolveClientProfiles(args.clients);
+  if (!clients) return UsageError("tls: " + clients.error().message);
 
   StderrTrace trace;
   checks::TlsCheckOptions options;
   options.host = host_port->host;
   options.port = host_port->port;
   options.sni = args.sni;
+  options.clients = *clients;
   options.net = *net_options;
   options.timeout = *timeout;
   options.trace = args.common.verbose ? &trace : nullptr;
@@ -57,6 +62,10 @@ std::function<int()> AddTlsCommand(CLI::App& app) {
       ->required()
       ->type_name("HOST[:PORT]");
   cmd->add_option("--sni", args->sni, "server name to send (default: HOST)");
+  cmd->add_option("--client", args->clients,
+                  "simulate a Windows client's own ClientHello (repeatable; 'all'; see "
+                  "exprobe client list)")
+      ->type_name("PROFILE");
   AddCommonOptions(*cmd, args->common);
   return [args] { return RunTls(*args); };
 }

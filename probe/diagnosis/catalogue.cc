@@ -12,7 +12,7 @@ namespace {
 const std::vector<CatalogueEntry>& Entries() {
   static const std::vector<CatalogueEntry> kAll = [] {
     std::vector<CatalogueEntry> all;
-    for (const auto* part : {&NetTlsEntries(), &CertEntries(), &ClientEntries()})
+    for (const auto* part : {&NetTlsEntries(), &CertEntries(), &ClientEntries(), &AuthEntries()})
       all.insert(all.end(), part->begin(), part->end());
     return all;
   }();

@@ -10,5 +10,6 @@ namespace probe::diagnosis {
 const std::vector<CatalogueEntry>& NetTlsEntries();  // net.*, tls.protocol.*, tls.handshake.*
 const std::vector<CatalogueEntry>& CertEntries();    // cert.*
 const std::vector<CatalogueEntry>& ClientEntries();  // client.*
+const std::vector<CatalogueEntry>& AuthEntries();    // auth.*
 
 }  // namespace probe::diagnosis

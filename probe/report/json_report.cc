@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "probe/report/client_report.h"
 #include "probe/tls/cipher_suites.h"
 #include "probe/tls/client_hello.h"
 
@@ -117,20 +118,22 @@ json TlsReportJson(const checks::TlsCheckResult& r) {
   for (const auto& c : r.chain) chain.push_back(ToJson(c));
   json findings = json::array();
   for (const auto& f : r.findings) findings.push_back(ToJson(f));
-  return json{{"schema", "exprobe/1"},
-              {"command", "tls"},
-              {"target", json{{"host", r.host},
-                              {"port", r.port},
-                              {"sni", r.sni},
-                              {"address", r.address},
-                              {"resolved_via", r.resolved_via}}},
-              {"status", ExitCodeName(ExitCodeFor(worst))},
-              {"worst_severity", SeverityName(worst)},
-              {"exit_code", static_cast<int>(ExitCodeFor(worst))},
-              {"duration_ms", r.duration_ms},
-              {"protocols", protocols},
-              {"certificate_chain", chain},
-              {"findings", findings}};
+  json doc{{"schema", "exprobe/1"},
+           {"command", "tls"},
+           {"target", json{{"host", r.host},
+                           {"port", r.port},
+                           {"sni", r.sni},
+                           {"address", r.address},
+                           {"resolved_via", r.resolved_via}}},
+           {"status", ExitCodeName(ExitCodeFor(worst))},
+           {"worst_severity", SeverityName(worst)},
+           {"exit_code", static_cast<int>(ExitCodeFor(worst))},
+           {"duration_ms", r.duration_ms},
+           {"protocols", protocols},
+           {"certificate_chain", chain},
+           {"findings", findings}};
+  if (!r.clients.empty()) doc["clients"] = ClientsJson(r.clients);
+  return doc;
 }
 
 }  // namespace probe::report

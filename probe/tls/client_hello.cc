@@ -107,8 +107,8 @@ Bytes KeyShareBody(const std::vector<std::uint16_t>& groups) {
 }
 
 std::vector<std::uint16_t> SignatureAlgorithms(const ClientHelloSpec& spec) {
-  return spec.signature_algorithms.value_or(std::vector<std::uint16_t>(
-      std::begin(kSignatureAlgorithms), std::end(kSignatureAlgorithms)));
+  return spec.signature_algorithms.value_or(
+      std::vector<std::uint16_t>(std::begin(kSignatureAlgorithms), std::end(kSignatureAlgorithms)));
 }
 
 std::vector<std::uint16_t> SupportedVersions(const ClientHelloSpec& spec) {
