@@ -1,0 +1,91 @@
+// The `auth` check: an NTLM (raw or inside Negotiate) or Basic handshake driven leg by leg over
+// one HttpConnection, every token recorded, and the result classified into the 401-loop causes
+// of the reference's table (ntlm-spnego-epa.md section 5.7).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/auth/channel_binding.h"
+#include "probe/auth/ntlm_client.h"
+#include "probe/core/bytes.h"
+#include "probe/core/finding.h"
+#include "probe/core/result.h"
+#include "probe/http/http_client.h"
+
+namespace probe::checks {
+
+enum class AuthScheme { kAuto, kNtlm, kNegotiate, kBasic };
+std::string_view AuthSchemeName(AuthScheme scheme);  // "auto", "NTLM", "Negotiate", "Basic"
+std::optional<AuthScheme> ParseAuthScheme(std::string_view name);  // "auto", "ntlm", ...
+
+enum class AuthOutcome { kAuthenticated, kRejected, kLoop, kError };
+std::string_view AuthOutcomeName(AuthOutcome outcome);  // "authenticated", ...
+
+struct AuthCheckOptions {
+  std::string url;
+  auth::NtlmCredentials credentials;  // never printed
+  AuthScheme scheme = AuthScheme::kAuto;
+  auth::ChannelBindingMode cbt = auth::ChannelBindingMode::kCorrect;
+  bool new_connection_per_leg = false;  // reproduces a balancer without affinity
+  int max_legs = 4;
+  bool allow_plain_http = false;
+  bool check_sharing = false;  // after success, an anonymous request on a new connection
+  http::HttpOptions http;
+  std::chrono::milliseconds timeout{10000};  // total, for every leg
+  std::string workstation = "EXPROBE";
+};
+
+/// A token as it crossed the wire in an Authorization or WWW-Authenticate header. Basic
+/// credentials are not kept: `token` stays empty and `basic` is set.
+struct LegToken {
+  std::string scheme;
+  Bytes token;
+  bool basic = false;
+};
+
+/// One request and its response.
+struct AuthLeg {
+  int n = 0;
+  std::string method;
+  int status = 0;
+  http::ConnectionIdentity connection;
+  std::vector<std::string> offered;  // schemes of the WWW-Authenticate challenges
+  std::optional<LegToken> sent;
+  std::optional<LegToken> received;
+  bool connection_close = false;                  // "Connection: close" on the response
+  std::vector<http::HttpHeader> diagnostics;      // Persistent-Auth, X-FEServer, request-id, ...
+  std::optional<std::string> challenge_computer;  // NetBIOS computer name of a CHALLENGE
+};
+
+struct AuthCheckResult {
+  std::string url;
+  std::string account;  // DOMAIN\user, as it went out
+  std::string scheme;   // the scheme used, "" before one was chosen
+  auth::ChannelBindingMode cbt = auth::ChannelBindingMode::kCorrect;
+  std::string cbt_note;  // why the mode sent differs from the one asked for, if it does
+  bool tls = false;
+  bool verification_disabled = false;  // --insecure
+  AuthOutcome outcome = AuthOutcome::kError;
+  std::vector<AuthLeg> legs;
+  std::vector<Finding> findings;
+  std::optional<Error> error;  // could not find out (timeout, refused, TLS, malformed)
+  double duration_ms = 0;
+};
+
+/// Runs the handshake. Never fails: errors land in `error` with the legs measured so far.
+/// Lockout-safe: one AUTHENTICATE (or one Basic attempt) per run, never a retry.
+AuthCheckResult RunAuthCheck(const AuthCheckOptions& options);
+
+/// The verdict on the legs of a handshake whose AUTHENTICATE (the last leg) was answered.
+/// Pure, so the classification is tested without a server.
+struct Classification {
+  AuthOutcome outcome = AuthOutcome::kError;
+  std::vector<Finding> findings;
+};
+Classification ClassifyHandshake(const std::vector<AuthLeg>& legs);
+
+}  // namespace probe::checks

@@ -1,0 +1,161 @@
+#include "probe/cli/auth_command.h"
+
+#include <fmt/format.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "probe/checks/auth_check.h"
+#include "probe/cli/common.h"
+#include "probe/report/auth_report.h"
+
+namespace probe::cli {
+namespace {
+
+struct AuthArgs {
+  std::string url;
+  std::string user;
+  std::string password_env;
+  std::string password_file;
+  std::string scheme = "auto";
+  std::string cbt = "correct";
+  bool new_connection_per_leg = false;
+  int max_legs = 4;
+  std::string ca_file;
+  bool insecure = false;
+  bool allow_plain_http = false;
+  bool check_sharing = false;
+  CommonOptions common;
+};
+
+// Reads a password from the terminal with echo off; the prompt goes to stderr.
+Result<std::string> PromptPassword() {
+  if (!isatty(STDIN_FILENO))
+    return Fail(ErrorCode::kInvalidArgument,
+                "no password: use --password-env VAR or --password-file FILE");
+  fmt::print(stderr, "Password: ");
+  termios old{};
+  tcgetattr(STDIN_FILENO, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string password;
+  std::getline(std::cin, password);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  fmt::print(stderr, "\n");
+  return password;
+}
+
+Result<std::string> ReadPassword(const AuthArgs& args) {
+  if (!args.password_env.empty()) {
+    const char* value = std::getenv(args.password_env.c_str());
+    if (value == nullptr)
+      return Fail(ErrorCode::kInvalidArgument,
+                  "--password-env: " + args.password_env + " is not set");
+    return std::string(value);
+  }
+  if (!args.password_file.empty()) {
+    std::ifstream in(args.password_file);
+    std::string password;
+    if (!in || !std::getline(in, password))
+      return Fail(ErrorCode::kInvalidArgument,
+                  "--password-file: cannot read " + args.password_file);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    return password;
+  }
+  return PromptPassword();
+}
+
+// "DOMAIN\user", "DOMAIN/user" or "user@domain"; a bare user has no domain.
+auth::NtlmCredentials SplitUser(const std::string& text) {
+  auth::NtlmCredentials c;
+  if (auto sep = text.find_first_of("\\/"); sep != std::string::npos) {
+    c.domain = text.substr(0, sep);
+    c.user = text.substr(sep + 1);
+  } else if (auto at = text.find('@'); at != std::string::npos) {
+    c.user = text.substr(0, at);
+    c.domain = text.substr(at + 1);
+  } else {
+    c.user = text;
+  }
+  return c;
+}
+
+int RunAuth(const AuthArgs& args) {
+  auto net_options = ParseNetOptions(args.common);
+  if (!net_options) return UsageError("auth: " + net_options.error().message);
+  auto format = ParseFormat(args.common);
+  if (!format) return UsageError("auth: " + format.error().message);
+  auto timeout = ParseTimeout(args.common);
+  if (!timeout) return UsageError("auth: " + timeout.error().message);
+  auto scheme = checks::ParseAuthScheme(args.scheme);
+  if (!scheme) return UsageError("auth: --scheme must be auto, ntlm, negotiate or basic");
+  auto cbt = auth::ParseChannelBindingMode(args.cbt);
+  if (!cbt) return UsageError("auth: --cbt must be omit, zero, correct or wrong");
+  if (args.max_legs < 1) return UsageError("auth: --max-legs must be at least 1");
+  auto password = ReadPassword(args);
+  if (!password) return UsageError("auth: " + password.error().message);
+
+  StderrTrace trace;
+  checks::AuthCheckOptions options;
+  options.url = args.url;
+  options.credentials = SplitUser(args.user);
+  options.credentials.password = std::move(*password);
+  options.scheme = *scheme;
+  options.cbt = *cbt;
+  options.new_connection_per_leg = args.new_connection_per_leg;
+  options.max_legs = args.max_legs;
+  options.allow_plain_http = args.allow_plain_http;
+  options.check_sharing = args.check_sharing;
+  options.http.net = *net_options;
+  options.http.ca_file = args.ca_file;
+  options.http.insecure = args.insecure;
+  options.http.trace = args.common.verbose ? &trace : nullptr;
+  options.timeout = *timeout;
+  checks::AuthCheckResult result = checks::RunAuthCheck(options);
+
+  if (*format == Format::kJson) {
+    fmt::print("{}\n", report::AuthReportJson(result).dump(2));
+  } else {
+    fmt::print("{}", report::AuthReportText(result, {.verbose = args.common.verbose}));
+  }
+  return static_cast<int>(report::AuthExitCode(result));
+}
+
+}  // namespace
+
+std::function<int()> AddAuthCommand(CLI::App& app) {
+  auto args = std::make_shared<AuthArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "auth", "NTLM / Negotiate / Basic handshake leg by leg; classifies a 401 loop");
+  cmd->add_option("url", args->url, "https URL that asks for authentication")->required();
+  cmd->add_option("-u,--user", args->user, "DOMAIN\\user (or user@domain)")->required();
+  auto* env = cmd->add_option("--password-env", args->password_env,
+                              "read the password from this environment variable");
+  cmd->add_option("--password-file", args->password_file, "read the password from this file")
+      ->excludes(env);
+  cmd->add_option("--scheme", args->scheme, "auto, ntlm, negotiate or basic")
+      ->capture_default_str();
+  cmd->add_option("--cbt", args->cbt, "channel binding: omit, zero, correct or wrong")
+      ->capture_default_str();
+  cmd->add_flag("--new-connection-per-leg", args->new_connection_per_leg,
+                "open a new TCP connection for every leg (a balancer without affinity)");
+  cmd->add_option("--max-legs", args->max_legs, "stop after this many requests")
+      ->capture_default_str();
+  cmd->add_option("--ca-file", args->ca_file, "PEM trust anchors for the server certificate");
+  cmd->add_flag("-k,--insecure", args->insecure,
+                "do not verify the server certificate (shown in the report)");
+  cmd->add_flag("--allow-plain-http", args->allow_plain_http,
+                "allow credentials over plain http (a lab only)");
+  cmd->add_flag("--check-sharing", args->check_sharing,
+                "after success, send a request without credentials on a new connection: a "
+                "200 means authenticated connections are shared");
+  AddCommonOptions(*cmd, args->common);
+  return [args] { return RunAuth(*args); };
+}
+
+}  // namespace probe::cli

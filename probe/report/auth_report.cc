@@ -1,0 +1,128 @@
+#include "probe/report/auth_report.h"
+
+#include <fmt/format.h>
+
+#include "probe/auth/token.h"
+#include "probe/auth/token_view.h"
+#include "probe/report/json_report.h"
+#include "probe/report/token_report.h"
+
+namespace probe::report {
+namespace {
+
+using nlohmann::json;
+
+// A token decoded and masked; Basic credentials are never kept, so they show as masked.
+json TokenJson(const checks::LegToken& token) {
+  json out{{"scheme", token.scheme}};
+  if (token.basic) {
+    out["token"] = {{"masked", true}, {"note", "Basic credentials are never shown"}};
+    return out;
+  }
+  if (token.token.empty()) return out;
+  auto decoded = auth::DecodeAuthToken(token.token);
+  if (decoded) {
+    out["token"] = ToJson(auth::ViewAuthToken(*decoded, {}));
+  } else {
+    out["token"] = {{"length", token.token.size()},
+                    {"fingerprint", auth::Fingerprint(token.token)},
+                    {"error", decoded.error().message}};
+  }
+  return out;
+}
+
+json LegJson(const checks::AuthLeg& leg) {
+  json out{{"n", leg.n},
+           {"method", leg.method},
+           {"status", leg.status},
+           {"connection",
+            {{"id", leg.connection.id},
+             {"new", leg.connection.is_new},
+             {"local_port", leg.connection.local_port},
+             {"remote", fmt::format("{}:{}", leg.connection.remote_ip, leg.connection.remote_port)},
+             {"close", leg.connection_close}}},
+           {"offered", leg.offered}};
+  if (leg.sent) out["sent"] = TokenJson(*leg.sent);
+  if (leg.received) out["received"] = TokenJson(*leg.received);
+  json headers = json::object();
+  for (const auto& h : leg.diagnostics) headers[h.name] = h.value;
+  out["headers"] = headers;
+  return out;
+}
+
+std::string TokenLine(const checks::LegToken& token) {
+  if (token.basic) return fmt::format("{} [credentials masked]", token.scheme);
+  auto decoded = auth::DecodeAuthToken(token.token);
+  if (!decoded)
+    return fmt::format("{} ({} bytes, undecodable: {})", token.scheme, token.token.size(),
+                       decoded.error().message);
+  auth::TokenField view = auth::ViewAuthToken(*decoded, {});
+  return fmt::format("{} {}\n{}", token.scheme, view.summary, TokenFieldText(view, 6));
+}
+
+std::string LegText(const checks::AuthLeg& leg, bool verbose) {
+  std::string out =
+      fmt::format("  leg {}: {} -> {}  connection #{} ({}, local port {}){}\n", leg.n, leg.method,
+                  leg.status, leg.connection.id, leg.connection.is_new ? "new" : "reused",
+                  leg.connection.local_port, leg.connection_close ? ", Connection: close" : "");
+  if (leg.sent) {
+    out += "    sent:     " + (verbose ? TokenLine(*leg.sent) : leg.sent->scheme) + "\n";
+  }
+  if (!leg.offered.empty()) out += fmt::format("    offered:  {}\n", fmt::join(leg.offered, ", "));
+  if (leg.received) {
+    out += "    received: " + (verbose ? TokenLine(*leg.received) : leg.received->scheme) + "\n";
+  }
+  for (const auto& h : leg.diagnostics) out += fmt::format("    {}: {}\n", h.name, h.value);
+  return out;
+}
+
+}  // namespace
+
+ExitCode AuthExitCode(const checks::AuthCheckResult& result) {
+  ExitCode code = ExitCodeFor(WorstSeverity(result.findings));
+  if (result.error && code != ExitCode::kCritical) return ExitCode::kUnknown;
+  return code;
+}
+
+json AuthReportJson(const checks::AuthCheckResult& result) {
+  json legs = json::array();
+  for (const auto& leg : result.legs) legs.push_back(LegJson(leg));
+  json findings = json::array();
+  for (const auto& f : result.findings) findings.push_back(ToJson(f));
+  ExitCode code = AuthExitCode(result);
+  json out{{"schema", "exprobe/1"},
+           {"command", "auth"},
+           {"url", result.url},
+           {"account", result.account},
+           {"scheme", result.scheme},
+           {"cbt", auth::ChannelBindingModeName(result.cbt)},
+           {"tls", result.tls},
+           {"certificate_verification", !result.verification_disabled},
+           {"outcome", checks::AuthOutcomeName(result.outcome)},
+           {"legs", legs},
+           {"findings", findings},
+           {"status", ExitCodeName(code)},
+           {"exit_code", static_cast<int>(code)},
+           {"duration_ms", result.duration_ms}};
+  if (!result.cbt_note.empty()) out["cbt_note"] = result.cbt_note;
+  if (result.error)
+    out["error"] = {{"code", ErrorCodeName(result.error->code)},
+                    {"message", result.error->message}};
+  return out;
+}
+
+std::string AuthReportText(const checks::AuthCheckResult& result, const TextOptions& options) {
+  std::string out = fmt::format("auth {} as {}: {}\n", result.url, result.account,
+                                checks::AuthOutcomeName(result.outcome));
+  out += fmt::format("  scheme {}, channel binding {}{}{}\n",
+                     result.scheme.empty() ? "-" : result.scheme,
+                     auth::ChannelBindingModeName(result.cbt),
+                     result.cbt_note.empty() ? "" : " (" + result.cbt_note + ")",
+                     result.verification_disabled ? ", certificate NOT verified (--insecure)" : "");
+  for (const auto& leg : result.legs) out += LegText(leg, options.verbose);
+  if (result.error) out += fmt::format("error: {}\n", result.error->message);
+  out += FindingsText(result.findings, options);
+  return out;
+}
+
+}  // namespace probe::report
