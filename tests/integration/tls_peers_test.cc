@@ -176,6 +176,35 @@ TEST(Ssl3PeerTest, ScriptedSsl3ServerIsDetected) {
   EXPECT_EQ(doc["exit_code"], 2);
 }
 
+nlohmann::json ScanScripted(const std::string& mode) {
+  std::string error;
+  auto server = testsupport::ChildProcess::Start(
+      {"/usr/bin/python3", kPeers + "/ssl3_server.py", mode}, &error);
+  EXPECT_TRUE(server.has_value()) << error;
+  if (!server) return {};
+  auto line = server->WaitFor("PORT", 10s);
+  EXPECT_TRUE(line.has_value()) << server->output();
+  if (!line) return {};
+  return ExprobeJson("127.0.0.1:" + std::to_string(*testsupport::PortAfterColon(*line)));
+}
+
+TEST(Ssl2PeerTest, ScriptedSsl2ServerIsDetected) {
+  nlohmann::json doc = ScanScripted("ssl2");
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(Accepted(doc), (std::set<std::string>{"ssl2"}));
+  EXPECT_TRUE(FindingIds(doc).count("tls.protocol.ssl2_enabled"));
+  EXPECT_EQ(doc["exit_code"], 2);
+}
+
+TEST(HandshakePeerTest, ServerThatClosesAfterItsServerHelloIsIncomplete) {
+  nlohmann::json doc = ScanScripted("hello_then_close");
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(Accepted(doc), (std::set<std::string>{"tls1.2"}));
+  auto ids = FindingIds(doc);
+  EXPECT_TRUE(ids.count("tls.handshake.incomplete"));
+  EXPECT_FALSE(ids.count("tls.protocol.ssl2_enabled"));
+}
+
 TEST(Ssl3PeerTest, ModernServerHasNoSsl3Finding) {
   std::string error;
   auto server = testsupport::OpensslServer::Start({}, &error);
@@ -185,6 +214,7 @@ TEST(Ssl3PeerTest, ModernServerHasNoSsl3Finding) {
   EXPECT_FALSE(ids.count("tls.protocol.ssl3_enabled"));
   EXPECT_FALSE(ids.count("tls.protocol.ssl2_enabled"));
   EXPECT_FALSE(ids.count("tls.cipher.weak"));
+  EXPECT_FALSE(ids.count("tls.handshake.incomplete"));
 }
 
 }  // namespace
