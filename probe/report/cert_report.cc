@@ -4,21 +4,13 @@
 
 #include <ctime>
 
+#include "probe/report/join.h"
 #include "probe/report/json_report.h"
 
 namespace probe::report {
 namespace {
 
 using nlohmann::json;
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += sep;
-    out += item;
-  }
-  return out;
-}
 
 std::vector<std::string> Sans(const tls::CertificateSummary& c) {
   std::vector<std::string> out = c.dns_names;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "probe/report/join.h"
 #include "probe/report/json_report.h"
 #include "probe/tls/cipher_suites.h"
 
@@ -9,15 +10,6 @@ namespace probe::report {
 namespace {
 
 using nlohmann::json;
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += sep;
-    out += item;
-  }
-  return out;
-}
 
 json NullOr(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "probe/report/client_report.h"
+#include "probe/report/join.h"
 #include "probe/report/json_report.h"
 #include "probe/tls/cipher_suites.h"
 #include "probe/tls/client_hello.h"
@@ -13,15 +14,6 @@ namespace {
 std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += sep;
-    out += item;
-  }
   return out;
 }
 
