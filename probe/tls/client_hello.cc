@@ -1,10 +1,11 @@
 #include "probe/tls/client_hello.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
+
+#include "probe/tls/name_match.h"
 
 namespace probe::tls {
 namespace {
@@ -58,11 +59,6 @@ Bytes RandomBytes(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(i * 131 + 7);
   }
   return out;
-}
-
-bool IsIpLiteral(const std::string& host) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 void Extension(ByteWriter& w, std::uint16_t type, const Bytes& body) {

@@ -1,6 +1,5 @@
 #include "probe/tls/handshake.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -9,6 +8,7 @@
 #include <memory>
 
 #include "probe/tls/alert.h"
+#include "probe/tls/name_match.h"
 
 namespace probe::tls {
 namespace {
@@ -62,11 +62,6 @@ std::unique_ptr<SSL_CTX, CtxFree> MakeContext(TlsVersion version) {
   }
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);  // verification is the cert check's job
   return ctx;
-}
-
-bool IsIpLiteral(const std::string& host) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 // What the message callback saw: alerts both ways and the ServerHello bytes.
