@@ -39,11 +39,13 @@ run_demo() {
   deps
   build_release
   log "demo: tlslab --scenario coexistence, then exprobe tls against each listener"
-  local ports rc=0
+  local ports ca rc=0
   ports=$(mktemp)
-  build/release/bin/tlslab --scenario coexistence --print-ports >"$ports" 2>/dev/null &
+  ca=$(mktemp --suffix=.pem)
+  # The lab mints its CA at start; --export-ca hands it to exprobe as the trust anchor.
+  build/release/bin/tlslab --scenario coexistence --print-ports --export-ca "$ca" >"$ports" 2>/dev/null &
   local lab=$!
-  trap 'kill $lab 2>/dev/null || true; rm -f "$ports"' EXIT
+  trap 'kill $lab 2>/dev/null || true; rm -f "$ports" "$ca"' EXIT
   for _ in $(seq 100); do grep -q '^READY' "$ports" && break; sleep 0.1; done
   grep -q '^READY' "$ports" || { echo "tlslab did not start" >&2; exit 3; }
   # LISTEN frontend 127.0.0.1:PORT -> probe the names Outlook would use, routed to the lab.
@@ -51,8 +53,9 @@ run_demo() {
     local host="mail.contoso.test"
     [ "$name" = legacy ] && host="legacy.contoso.test"
     echo
-    echo "\$ exprobe tls $host --connect-to $host:443:$addr"
-    build/release/bin/exprobe tls "$host" --connect-to "$host:443:${addr%:*}:${addr##*:}" || {
+    echo "\$ exprobe tls $host --connect-to $host:443:$addr --ca-file lab-ca.pem"
+    build/release/bin/exprobe tls "$host" --connect-to "$host:443:${addr%:*}:${addr##*:}" \
+      --ca-file "$ca" || {
       code=$?
       [ $code -le 2 ] || rc=$code  # 0-2 are verdicts; 3 means the check could not run
     }

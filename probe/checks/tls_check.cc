@@ -244,6 +244,17 @@ void KeepNewestChain(TlsCheckResult& r) {
   }
 }
 
+// The chain of the newest completed handshake, judged by the same code as `exprobe cert`.
+void AddCertificateFindings(TlsCheckResult& r, CertAnalysisOptions options) {
+  if (r.chain.empty()) return;
+  std::vector<std::string> names = {r.sni};
+  names.insert(names.end(), options.names.begin(), options.names.end());
+  options.names = std::move(names);
+  r.certificate = AnalyzeChain(r.chain, options);
+  r.findings.insert(r.findings.end(), r.certificate->findings.begin(),
+                    r.certificate->findings.end());
+}
+
 }  // namespace
 
 TlsCheckResult RunTlsCheck(const TlsCheckOptions& options) {
@@ -298,6 +309,7 @@ TlsCheckResult RunTlsCheck(const TlsCheckOptions& options) {
   AddObsoleteProtocolFindings(r);
   AddVersionFindings(r);
   AddCipherFindings(r);
+  AddCertificateFindings(r, options.cert);
   if (!options.clients.empty()) {
     std::vector<tls::ProtocolScan> known;  // the scans above explain client failures
     for (const auto& p : r.protocols) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "probe/checks/cert_check.h"
 #include "probe/checks/client_check.h"
 #include "probe/core/finding.h"
 #include "probe/core/result.h"
@@ -27,6 +28,9 @@ struct TlsCheckOptions {
   TraceSink* trace = nullptr;
   bool enumerate = true;  // raw suite enumeration; false = one OpenSSL handshake per version only
   std::vector<const tls::ClientProfile*> clients;  // Windows clients to simulate (--client)
+  /// How the chain is judged (the `cert` check's offline analysis); the SNI/host is added
+  /// first to `names`. No msstd: check unless one is set: it concerns Outlook Anywhere only.
+  CertAnalysisOptions cert;
 };
 
 /// One protocol version: the raw enumeration (every version), and for TLS 1.0-1.3 a full OpenSSL
@@ -55,6 +59,7 @@ struct TlsCheckResult {
   std::string resolved_via;                    // how the address was found
   std::vector<ProtocolProbe> protocols;        // SSL 2.0 .. TLS 1.3, in that order
   std::vector<tls::CertificateSummary> chain;  // from the newest version that completed
+  std::optional<CertAnalysis> certificate;     // the chain judged; unset when none was received
   std::vector<Finding> findings;
   std::vector<ClientVerdict> clients;  // one per TlsCheckOptions::clients, in that order
   double duration_ms = 0;

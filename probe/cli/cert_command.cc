@@ -25,17 +25,6 @@ struct CertArgs {
   CommonOptions common;
 };
 
-// A name as clients type it: a host name or an IP address, without a port.
-Result<std::string> ParseName(std::string_view option, const std::string& text) {
-  auto parsed = net::ParseHostPort(text, 0);
-  if (!parsed) return Fail(parsed.error().With(std::string(option)));
-  if (parsed->port != 0) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{} '{}': give a host name without a port", option, text));
-  }
-  return parsed->host;
-}
-
 Result<void> CheckDays(const CertArgs& args) {
   if (args.warn_days < 0 || args.warn_days > 3650) {
     return Fail(

@@ -72,4 +72,15 @@ int UsageError(std::string_view message) {
   return static_cast<int>(ExitCode::kUnknown);
 }
 
+// A name as clients type it: a host name or an IP address, without a port.
+Result<std::string> ParseName(std::string_view option, const std::string& text) {
+  auto parsed = net::ParseHostPort(text, 0);
+  if (!parsed) return Fail(parsed.error().With(std::string(option)));
+  if (parsed->port != 0) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{} '{}': give a host name without a port", option, text));
+  }
+  return parsed->host;
+}
+
 }  // namespace probe::cli

@@ -32,6 +32,8 @@ void AddCommonOptions(CLI::App& cmd, CommonOptions& options);
 Result<net::NetOptions> ParseNetOptions(const CommonOptions& options);
 Result<Format> ParseFormat(const CommonOptions& options);
 Result<std::chrono::milliseconds> ParseTimeout(const CommonOptions& options);
+/// A name as clients type it (--sni, --name): a host name or an IP address, without a port.
+Result<std::string> ParseName(std::string_view option, const std::string& text);
 
 /// Writes wire traces to stderr, one line at a time from any thread.
 class StderrTrace : public TraceSink {

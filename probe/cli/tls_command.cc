@@ -17,6 +17,8 @@ struct TlsArgs {
   std::string target;
   std::string sni;
   std::vector<std::string> clients;
+  std::vector<std::string> names;
+  std::string ca_file;
   CommonOptions common;
 };
 
@@ -32,8 +34,23 @@ int RunTls(const TlsArgs& args) {
   auto clients = tls::ResolveClientProfiles(args.clients);
   if (!clients) return UsageError("tls: " + clients.error().message);
 
+  std::vector<std::string> names;
+  for (const auto& text : args.names) {
+    auto name = ParseName("--name", text);
+    if (!name) return UsageError("tls: " + name.error().message);
+    names.push_back(*name);
+  }
+  std::optional<tls::TrustAnchors> anchors;
+  if (!args.ca_file.empty()) {
+    auto loaded = tls::TrustAnchors::FromFile(args.ca_file);
+    if (!loaded) return UsageError("tls: --ca-file: " + loaded.error().message);
+    anchors = std::move(*loaded);
+  }
+
   StderrTrace trace;
   checks::TlsCheckOptions options;
+  options.cert.names = names;
+  options.cert.anchors = anchors ? &*anchors : nullptr;
   options.host = host_port->host;
   options.port = host_port->port;
   options.sni = args.sni;
@@ -66,6 +83,12 @@ std::function<int()> AddTlsCommand(CLI::App& app) {
                   "simulate a Windows client's own ClientHello (repeatable; 'all'; see "
                   "exprobe client list)")
       ->type_name("PROFILE");
+  cmd->add_option("--name", args->names,
+                  "another host name clients use, checked against the certificate (repeatable)")
+      ->type_name("NAME");
+  cmd->add_option("--ca-file", args->ca_file,
+                  "trust anchors (PEM bundle or DER); default: the system store")
+      ->type_name("FILE");
   AddCommonOptions(*cmd, args->common);
   return [args] { return RunTls(*args); };
 }

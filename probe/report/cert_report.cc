@@ -223,16 +223,29 @@ json CertJson(const tls::CertificateSummary& c) {
   return out;
 }
 
-json CertReportJson(const checks::CertCheckResult& r) {
-  Severity worst = WorstSeverity(r.findings);
-  json chain = json::array();
-  for (const auto& c : r.analysis.sent) chain.push_back(CertJson(c));
+json CertAnalysisJson(const checks::CertAnalysis& a) {
   json built = json::array();
-  for (const auto& link : r.analysis.verification.built) {
+  for (const auto& link : a.verification.built) {
     json c = CertJson(link.cert);
     c["source"] = tls::CertSourceName(link.source);
     built.push_back(std::move(c));
   }
+  return json{{"built_chain", built},
+              {"trusted", a.verification.trusted},
+              {"trust", TrustJson(a)},
+              {"names", NamesJson(a)},
+              {"msstd", MsstdJson(a)}};
+}
+
+std::string CertAnalysisText(const checks::CertAnalysis& a) {
+  return BuiltText(a) + NamesText(a) + MsstdText(a);
+}
+
+json CertReportJson(const checks::CertCheckResult& r) {
+  Severity worst = WorstSeverity(r.findings);
+  json analysis = CertAnalysisJson(r.analysis);
+  json chain = json::array();
+  for (const auto& c : r.analysis.sent) chain.push_back(CertJson(c));
   json findings = json::array();
   for (const auto& f : r.findings) findings.push_back(ToJson(f));
   return json{{"schema", "exprobe/1"},
@@ -244,11 +257,11 @@ json CertReportJson(const checks::CertCheckResult& r) {
               {"duration_ms", r.duration_ms},
               {"tls_version", r.version ? json(tls::VersionName(*r.version)) : json(nullptr)},
               {"chain", chain},
-              {"built_chain", built},
-              {"trusted", r.analysis.verification.trusted},
-              {"trust", TrustJson(r.analysis)},
-              {"names", NamesJson(r.analysis)},
-              {"msstd", MsstdJson(r.analysis)},
+              {"built_chain", analysis["built_chain"]},
+              {"trusted", analysis["trusted"]},
+              {"trust", analysis["trust"]},
+              {"names", analysis["names"]},
+              {"msstd", analysis["msstd"]},
               {"sni", SniJson(r)},
               {"revocation", RevocationJson(r)},
               {"findings", findings}};
@@ -267,8 +280,9 @@ std::string CertReportText(const checks::CertCheckResult& r, const TextOptions& 
     out += "Chain as sent\n";
     for (std::size_t i = 0; i < a.sent.size(); ++i) out += CertificateText(i, a.sent[i], "");
     out += "\n" + BuiltText(a);
+    out += NamesText(a) + MsstdText(a);
   }
-  out += NamesText(a) + MsstdText(a) + SniText(r) + RevocationText(r);
+  out += SniText(r) + RevocationText(r);
   return out + FindingsText(r.findings, options);
 }
 

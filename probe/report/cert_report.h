@@ -14,6 +14,11 @@ namespace probe::report {
 /// sha256, plus the URLs it names.
 nlohmann::json CertJson(const tls::CertificateSummary& cert);
 
+/// The judged chain (built chain, trust, names per client, msstd:) as the cert and tls reports
+/// both show it.
+nlohmann::json CertAnalysisJson(const checks::CertAnalysis& analysis);
+std::string CertAnalysisText(const checks::CertAnalysis& analysis);
+
 nlohmann::json CertReportJson(const checks::CertCheckResult& result);
 std::string CertReportText(const checks::CertCheckResult& result, const TextOptions& options);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "probe/report/cert_report.h"
 #include "probe/report/client_report.h"
 #include "probe/tls/cipher_suites.h"
 #include "probe/tls/client_hello.h"
@@ -132,6 +133,7 @@ json TlsReportJson(const checks::TlsCheckResult& r) {
            {"protocols", protocols},
            {"certificate_chain", chain},
            {"findings", findings}};
+  doc["certificate"] = r.certificate ? CertAnalysisJson(*r.certificate) : json(nullptr);
   if (!r.clients.empty()) doc["clients"] = ClientsJson(r.clients);
   return doc;
 }

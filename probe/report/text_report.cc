@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "probe/report/cert_report.h"
 #include "probe/report/client_report.h"
 #include "probe/report/join.h"
 #include "probe/report/json_report.h"
@@ -122,6 +123,7 @@ std::string TlsReportText(const checks::TlsCheckResult& r, const TextOptions& op
     for (std::size_t i = 0; i < r.chain.size(); ++i) out += CertificateText(i, r.chain[i]);
     out += "\n";
   }
+  if (r.certificate) out += CertAnalysisText(*r.certificate);
   out += ClientsText(r.clients, options);
   return out + FindingsText(r.findings, options);
 }

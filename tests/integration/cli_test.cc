@@ -41,9 +41,16 @@ TEST(CliTest, JsonReportAgainstARealServer) {
   auto r = RunCommand({kExprobe, "tls", "127.0.0.1:" + std::to_string(server->port()), "--sni",
                        "localhost", "--format", "json"},
                       20s);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The test certificate is self-signed: the certificate findings make the run CRITICAL.
+  ASSERT_EQ(r.exit_code, 2) << r.output;
   auto doc = nlohmann::json::parse(r.output);
   EXPECT_EQ(doc["schema"], "exprobe/1");
+  EXPECT_EQ(doc["status"], "critical");
+  EXPECT_EQ(doc["certificate"]["trusted"], false);
+  EXPECT_EQ(doc["certificate"]["built_chain"][0]["common_name"], "localhost");
+  bool self_signed = false;
+  for (const auto& f : doc["findings"]) self_signed |= f["id"] == "cert.self_signed";
+  EXPECT_TRUE(self_signed) << r.output;
   EXPECT_EQ(doc["target"]["sni"], "localhost");
   EXPECT_EQ(doc["target"]["port"], server->port());
   std::vector<std::string> versions;

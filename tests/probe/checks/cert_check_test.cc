@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "probe/checks/tls_check.h"
 #include "tests/probe/tls/cert_test_support.h"
 #include "tests/support/peers.h"
 
@@ -390,6 +391,83 @@ TEST(AnalyzeChainTest, OfflineAnalysisWithAPinnedClock) {
   o.now = chain->front().not_before - 3600;
   EXPECT_TRUE(Ids(AnalyzeChain(*chain, o).findings).count("cert.not_yet_valid"));
   EXPECT_EQ(Ids(AnalyzeChain({}, o).findings), std::set<std::string>{"cert.untrusted"});
+}
+
+// ---- `exprobe tls` reports the same certificate findings (one code path)
+
+TlsCheckResult TlsCheck(int port, const std::string& ca_file) {
+  auto anchors = tls::TrustAnchors::FromFile(ca_file);
+  EXPECT_TRUE(anchors.has_value()) << ca_file;
+  TlsCheckOptions o;
+  o.host = kHost;
+  o.port = static_cast<std::uint16_t>(port);
+  o.net.resolve.push_back({kHost, o.port, "127.0.0.1"});
+  o.timeout = 15s;
+  o.enumerate = false;
+  o.cert.anchors = anchors ? &*anchors : nullptr;
+  return RunTlsCheck(o);
+}
+
+std::set<std::string> CertIds(const std::vector<Finding>& findings) {
+  std::set<std::string> out;
+  for (const auto& id : Ids(findings)) {
+    if (id.starts_with("cert.")) out.insert(id);
+  }
+  return out;
+}
+
+TEST(TlsCheckCertificateTest, TlsReportsTheCertChecksFindingsForEachLabCertificate) {
+  std::string error;
+  auto* lab = certtest::SharedLab(&error);
+  ASSERT_NE(lab, nullptr) << error;
+  // Without SNI comparison, revocation and msstd: (the cert check's online parts), both commands
+  // judge the chain the same way.
+  for (const char* listener : {"san", "wildcard", "self_signed", "expired", "rsa1024", "sha1",
+                               "missing_intermediate", "cn_only"}) {
+    SCOPED_TRACE(listener);
+    int port = lab->ports.at(listener);
+    auto tls = TlsCheck(port, lab->ca_file);
+    ASSERT_TRUE(tls.certificate.has_value()) << Dump(tls.findings);
+    EXPECT_EQ(tls.certificate->sent.size(), tls.chain.size());
+    auto anchors = tls::TrustAnchors::FromFile(lab->ca_file);
+    ASSERT_TRUE(anchors.has_value());
+    CertCheckOptions o;
+    o.host = kHost;
+    o.port = static_cast<std::uint16_t>(port);
+    o.net.resolve.push_back({kHost, o.port, "127.0.0.1"});
+    o.timeout = 15s;
+    o.analysis.anchors = &*anchors;
+    o.check_msstd = false;
+    o.check_revocation = false;
+    auto cert = RunCertCheck(o);
+    auto expected = CertIds(cert.findings);
+    expected.erase("cert.sni_ok");
+    expected.erase("cert.sni_mismatch");
+    EXPECT_EQ(CertIds(tls.findings), expected) << Dump(tls.findings);
+    EXPECT_FALSE(expected.empty());
+  }
+}
+
+TEST(TlsCheckCertificateTest, SelfSignedAndUntrustedAppearInTlsAndATrustedChainStaysClean) {
+  std::string error;
+  auto* lab = certtest::SharedLab(&error);
+  ASSERT_NE(lab, nullptr) << error;
+  auto self_signed = TlsCheck(lab->ports.at("self_signed"), lab->ca_file);
+  EXPECT_TRUE(CertIds(self_signed.findings).count("cert.self_signed"))
+      << Dump(self_signed.findings);
+  EXPECT_EQ(WorstSeverity(self_signed.findings), Severity::kCritical);
+  // The lab's SAN listener against another root: untrusted; against the lab's CA: only ok.
+  const auto& fixtures = certtest::SharedFixtures();
+  ASSERT_TRUE(fixtures.ok()) << fixtures.error;
+  auto other_root = TlsCheck(lab->ports.at("san"), fixtures.RootCa());
+  EXPECT_TRUE(CertIds(other_root.findings).count("cert.untrusted")) << Dump(other_root.findings);
+  auto trusted = TlsCheck(lab->ports.at("san"), lab->ca_file);
+  for (const auto& f : trusted.findings) {
+    if (f.id.starts_with("cert.")) {
+      EXPECT_EQ(f.severity, Severity::kOk) << Dump(trusted.findings);
+    }
+  }
+  EXPECT_TRUE(CertIds(trusted.findings).count("cert.chain_ok"));
 }
 
 }  // namespace
