@@ -17,6 +17,9 @@ packages=(
   python3 curl
   # exprobe auth tests: Apache + mod_auth_gssapi + gss-ntlmssp as the real NTLM acceptor
   apache2 libapache2-mod-auth-gssapi gss-ntlmssp
+  # Kerberos tests: a private MIT KDC on loopback (kdb5_util, kadmin.local from krb5-admin-server;
+  # kadmind is never started) and kinit/klist from krb5-user
+  krb5-kdc krb5-admin-server krb5-user
 )
 
 missing=()
