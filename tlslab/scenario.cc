@@ -37,6 +37,100 @@ constexpr std::array<std::pair<CertificateKind, std::string_view>, 9> kKindNames
     {CertificateKind::kMissingIntermediate, "missing_intermediate"},
 }};
 
+constexpr std::array<std::pair<AuthScheme, std::string_view>, 2> kSchemeNames{{
+    {AuthScheme::kNegotiate, "Negotiate"},
+    {AuthScheme::kNtlm, "NTLM"},
+}};
+
+constexpr std::array<std::pair<EpaMode, std::string_view>, 3> kEpaNames{{
+    {EpaMode::kOff, "off"},
+    {EpaMode::kAccept, "accept"},
+    {EpaMode::kRequire, "require"},
+}};
+
+constexpr std::array<std::pair<AuthFault, std::string_view>, 4> kFaultNames{{
+    {AuthFault::kCloseAfterChallenge, "close_after_challenge"},
+    {AuthFault::kAlways401, "always_401"},
+    {AuthFault::kKerberosOnly, "kerberos_only"},
+    {AuthFault::kSharedUpstream, "shared_upstream"},
+}};
+
+constexpr std::array<std::pair<WindowsServer, std::string_view>, 5> kWindowsNames{{
+    {WindowsServer::k2008R2, "2008r2"},
+    {WindowsServer::k2012R2, "2012r2"},
+    {WindowsServer::k2016, "2016"},
+    {WindowsServer::k2019, "2019"},
+    {WindowsServer::k2022, "2022"},
+}};
+
+// Windows caps passwords at 256 characters; NetBIOS names at 15.
+constexpr std::size_t kMaxPassword = 256;
+constexpr std::size_t kMaxNetbiosName = 15;
+constexpr std::size_t kMaxUserName = 64;
+constexpr std::size_t kMaxPathSuffix = 256;
+
+template <class Table>
+std::string_view NameOf(const Table& table, decltype(table[0].first) value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
+  }
+  return "?";
+}
+
+template <class Table>
+auto ParseName(const Table& table, std::string_view name)
+    -> std::optional<decltype(table[0].first)> {
+  for (const auto& [v, n] : table) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char AsciiUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiUpper(c);
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
+}
+
+// NetBIOS computer and domain names as the lab accepts them: 1-15 of [A-Za-z0-9_-].
+bool IsNetbiosName(std::string_view s) {
+  return !s.empty() && s.size() <= kMaxNetbiosName && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+bool IsDnsName(std::string_view s) {
+  if (s.empty() || s.size() > kMaxDnsName || s.front() == '.' || s.back() == '.') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+  });
+}
+
+// What Windows refuses in a sAMAccountName, plus control characters and '@' (no UPNs here).
+bool IsUserName(std::string_view s) {
+  constexpr std::string_view kForbidden = "\\/\"[]:;|=,+*?<>@";
+  return !s.empty() && s.size() <= kMaxUserName && std::none_of(s.begin(), s.end(), [&](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f || kForbidden.find(c) != std::string_view::npos;
+  });
+}
+
 template <class Table>
 std::string JoinNames(const Table& table) {
   std::string out;
@@ -71,6 +165,14 @@ class Parser {
                                 const std::vector<CertificateSpec>& certs) const;
   Result<TlsSettings> Tls(const YamlField& field, const std::string& where) const;
   Result<void> Versions(const YamlField& field, const std::string& where, TlsSettings& tls) const;
+  Result<std::vector<UserSpec>> Users(const YamlField& field) const;
+  Result<UserSpec> User(const YAML::Node& node, std::size_t index) const;
+  Result<AuthSettings> Auth(const YamlField& field, const std::string& where) const;
+  Result<void> AuthNames(const YamlMapping& m, const std::string& where, AuthSettings& auth) const;
+  Result<void> AuthLists(const YamlMapping& m, const std::string& where, AuthSettings& auth) const;
+  template <class Table>
+  Result<void> Choice(const YamlMapping& m, std::string_view key, const std::string& where,
+                      const Table& table, decltype(table[0].first)& out) const;
 
   YamlSchema schema_;
   std::string source_;
@@ -78,8 +180,8 @@ class Parser {
 
 Result<Scenario> Parser::Parse(const YAML::Node& root) const {
   // Later issues add users, mailboxes, endpoints and faults here, each a section of its own.
-  auto top =
-      schema_.Mapping(root, "scenario", {"name", "description", "certificates", "listeners"});
+  auto top = schema_.Mapping(root, "scenario",
+                             {"name", "description", "users", "certificates", "listeners"});
   if (!top) return tl::unexpected(top.error());
   Scenario scenario;
   scenario.source = source_;
@@ -89,6 +191,12 @@ Result<Scenario> Parser::Parse(const YAML::Node& root) const {
   auto description = schema_.Text(*top, "description", "scenario", false);
   if (!description) return tl::unexpected(description.error());
   scenario.description = *description;
+
+  if (const YamlField* users = top->Find("users")) {
+    auto parsed_users = Users(*users);
+    if (!parsed_users) return tl::unexpected(parsed_users.error());
+    scenario.users = std::move(*parsed_users);
+  }
 
   const YamlField* certs = top->Find("certificates");
   if (!certs) return schema_.Invalid(root, "scenario: missing 'certificates'");
@@ -101,7 +209,190 @@ Result<Scenario> Parser::Parse(const YAML::Node& root) const {
   auto parsed_listeners = Listeners(*listeners, scenario.certificates);
   if (!parsed_listeners) return tl::unexpected(parsed_listeners.error());
   scenario.listeners = std::move(*parsed_listeners);
+  for (std::size_t i = 0; i < scenario.listeners.size(); ++i) {
+    const ListenerSpec& l = scenario.listeners[i];
+    if (!l.auth || !scenario.users.empty()) continue;
+    for (const auto& kv : listeners->value[i]) {
+      if (kv.first.Scalar() != "auth") continue;
+      return schema_.Invalid(
+          kv.first, "listener '{}' auth: needs accounts: add a top-level 'users' list", l.name);
+    }
+  }
   return scenario;
+}
+
+Result<std::vector<UserSpec>> Parser::Users(const YamlField& field) const {
+  if (!field.value.IsSequence() || field.value.size() == 0) {
+    return schema_.Invalid(field.At(), "scenario: 'users' must be a non-empty list");
+  }
+  std::vector<UserSpec> out;
+  std::size_t index = 0;
+  for (const auto& item : field.value) {
+    auto user = User(item, index++);
+    if (!user) return tl::unexpected(user.error());
+    for (const auto& earlier : out) {
+      if (EqualsIgnoreCase(earlier.account, user->account)) {
+        return schema_.Invalid(item, "user '{}': defined twice (first on line {})", user->account,
+                               earlier.line);
+      }
+    }
+    out.push_back(std::move(*user));
+  }
+  return out;
+}
+
+// An account is "DOMAIN\user" so the acceptor can match what the AUTHENTICATE names.
+Result<UserSpec> Parser::User(const YAML::Node& node, std::size_t index) const {
+  std::string where = fmt::format("user #{}", index + 1);
+  if (node.IsMap() && node["account"] && node["account"].IsScalar() &&
+      IsPrintable(node["account"].Scalar(), true)) {
+    where = fmt::format("user '{}'", Shown(node["account"].Scalar()));
+  }
+  auto m = schema_.Mapping(node, where, {"account", "password"});
+  if (!m) return tl::unexpected(m.error());
+  UserSpec user;
+  user.line = node.Mark().line + 1;
+  auto account = schema_.Text(*m, "account", where, true);
+  if (!account) return tl::unexpected(account.error());
+  user.account = *account;
+  std::size_t slash = account->find('\\');
+  if (slash != std::string::npos) {
+    user.domain = account->substr(0, slash);
+    user.user = account->substr(slash + 1);
+  }
+  if (!IsNetbiosName(user.domain) || !IsUserName(user.user)) {
+    return schema_.Invalid(m->Find("account")->At(),
+                           "{}: account must be DOMAIN\\user (a NetBIOS domain of 1-15 letters, "
+                           "digits, '-' or '_', and a user name without \\/\"[]:;|=,+*?<>@)",
+                           where);
+  }
+  auto password = schema_.Text(*m, "password", where, true);
+  if (!password) return tl::unexpected(password.error());
+  if (password->size() > kMaxPassword) {
+    return schema_.Invalid(m->Find("password")->At(), "{}: password longer than {} characters",
+                           where, kMaxPassword);
+  }
+  user.password = *password;
+  return user;
+}
+
+template <class Table>
+Result<void> Parser::Choice(const YamlMapping& m, std::string_view key, const std::string& where,
+                            const Table& table, decltype(table[0].first)& out) const {
+  auto text = schema_.Text(m, key, where, false);
+  if (!text) return tl::unexpected(text.error());
+  if (text->empty()) return {};
+  auto parsed = ParseName(table, *text);
+  if (!parsed) {
+    return schema_.Invalid(m.Find(key)->At(), "{}: unknown {} '{}' (expected {})", where, key,
+                           Shown(*text), JoinNames(table));
+  }
+  out = *parsed;
+  return {};
+}
+
+Result<AuthSettings> Parser::Auth(const YamlField& field, const std::string& where) const {
+  std::string auth_where = where + " auth";
+  if (!field.value.IsMap()) {
+    return schema_.Invalid(field.At(), "{}: expected a mapping of keys", auth_where);
+  }
+  auto m = schema_.Mapping(
+      field.value, auth_where,
+      {"schemes", "computer", "domain", "dns_domain", "windows", "epa", "faults", "anonymous"});
+  if (!m) return tl::unexpected(m.error());
+  AuthSettings auth;
+  auth.line = field.key.Mark().line + 1;
+  if (auto ok = AuthNames(*m, auth_where, auth); !ok) return tl::unexpected(ok.error());
+  if (auto ok = Choice(*m, "windows", auth_where, kWindowsNames, auth.windows); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (auto ok = Choice(*m, "epa", auth_where, kEpaNames, auth.epa); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (auto ok = AuthLists(*m, auth_where, auth); !ok) return tl::unexpected(ok.error());
+  return auth;
+}
+
+Result<void> Parser::AuthNames(const YamlMapping& m, const std::string& where,
+                               AuthSettings& auth) const {
+  for (auto [key, out] :
+       {std::pair{"computer", &auth.computer}, std::pair{"domain", &auth.domain}}) {
+    auto text = schema_.Text(m, key, where, true);
+    if (!text) return tl::unexpected(text.error());
+    if (!IsNetbiosName(*text)) {
+      return schema_.Invalid(m.Find(key)->At(),
+                             "{}: {} '{}' must be a NetBIOS name: 1-15 letters, digits, '-' or '_'",
+                             where, key, Shown(*text));
+    }
+    *out = Upper(*text);
+  }
+  auto dns = schema_.Text(m, "dns_domain", where, false);
+  if (!dns) return tl::unexpected(dns.error());
+  if (!dns->empty() && !IsDnsName(*dns)) {
+    return schema_.Invalid(m.Find("dns_domain")->At(), "{}: dns_domain '{}' is not a DNS name",
+                           where, Shown(*dns));
+  }
+  auth.dns_domain = dns->empty() ? Lower(auth.domain) + ".test" : Lower(*dns);
+  return {};
+}
+
+Result<void> Parser::AuthLists(const YamlMapping& m, const std::string& where,
+                               AuthSettings& auth) const {
+  if (const YamlField* schemes = m.Find("schemes")) {
+    auto names = schema_.TextList(*schemes, where);
+    if (!names) return tl::unexpected(names.error());
+    if (names->empty())
+      return schema_.Invalid(schemes->At(), "{}: schemes must not be empty", where);
+    auth.schemes.clear();
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      auto scheme = ParseAuthScheme((*names)[i]);
+      const YAML::Node& at = schemes->value[i];
+      if (!scheme) {
+        return schema_.Invalid(at, "{}: unknown scheme '{}' (expected {})", where,
+                               Shown((*names)[i]), JoinNames(kSchemeNames));
+      }
+      if (std::find(auth.schemes.begin(), auth.schemes.end(), *scheme) != auth.schemes.end()) {
+        return schema_.Invalid(at, "{}: scheme '{}' listed twice", where, AuthSchemeName(*scheme));
+      }
+      auth.schemes.push_back(*scheme);
+    }
+  }
+  if (const YamlField* faults = m.Find("faults")) {
+    auto names = schema_.TextList(*faults, where);
+    if (!names) return tl::unexpected(names.error());
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      auto fault = ParseAuthFault((*names)[i]);
+      const YAML::Node& at = faults->value[i];
+      if (!fault) {
+        return schema_.Invalid(at, "{}: unknown fault '{}' (expected {})", where,
+                               Shown((*names)[i]), JoinNames(kFaultNames));
+      }
+      if (auth.Has(*fault)) {
+        return schema_.Invalid(at, "{}: fault '{}' listed twice", where, AuthFaultName(*fault));
+      }
+      auth.faults.push_back(*fault);
+    }
+  }
+  bool negotiate = std::find(auth.schemes.begin(), auth.schemes.end(), AuthScheme::kNegotiate) !=
+                   auth.schemes.end();
+  if (auth.Has(AuthFault::kKerberosOnly) && !negotiate) {
+    return schema_.Invalid(m.node, "{}: fault kerberos_only needs Negotiate in schemes", where);
+  }
+  if (const YamlField* anonymous = m.Find("anonymous")) {
+    auto paths = schema_.TextList(*anonymous, where);
+    if (!paths) return tl::unexpected(paths.error());
+    for (std::size_t i = 0; i < paths->size(); ++i) {
+      const std::string& path = (*paths)[i];
+      if (!path.starts_with("/") || path.size() > kMaxPathSuffix || !IsPrintable(path, false)) {
+        return schema_.Invalid(anonymous->value[i],
+                               "{}: anonymous path '{}' must start with '/' (at most {} printable "
+                               "characters, no spaces)",
+                               where, Shown(path), kMaxPathSuffix);
+      }
+    }
+    auth.anonymous = std::move(*paths);
+  }
+  return {};
 }
 
 Result<std::vector<CertificateSpec>> Parser::Certificates(const YamlField& field) const {
@@ -216,7 +507,7 @@ Result<std::vector<ListenerSpec>> Parser::Listeners(
 Result<ListenerSpec> Parser::Listener(const YAML::Node& node, std::size_t index,
                                       const std::vector<CertificateSpec>& certs) const {
   std::string where = YamlSchema::EntryName("listener", node, index);
-  auto m = schema_.Mapping(node, where, {"name", "address", "port", "tls", "certificate"});
+  auto m = schema_.Mapping(node, where, {"name", "address", "port", "tls", "certificate", "auth"});
   if (!m) return tl::unexpected(m.error());
   ListenerSpec spec;
   spec.line = node.Mark().line + 1;
@@ -247,6 +538,11 @@ Result<ListenerSpec> Parser::Listener(const YAML::Node& node, std::size_t index,
     return schema_.Invalid(m->Find("certificate")->At(),
                            "{}: unknown certificate '{}' (defined: {})", where,
                            Shown(spec.certificate), names);
+  }
+  if (const YamlField* auth = m->Find("auth")) {
+    auto parsed = Auth(*auth, where);
+    if (!parsed) return tl::unexpected(parsed.error());
+    spec.auth = std::move(*parsed);
   }
   return spec;
 }
@@ -347,6 +643,34 @@ std::optional<CertificateKind> ParseCertificateKind(std::string_view name) {
   }
   return std::nullopt;
 }
+
+std::string_view AuthSchemeName(AuthScheme scheme) { return NameOf(kSchemeNames, scheme); }
+
+std::optional<AuthScheme> ParseAuthScheme(std::string_view name) {
+  for (const auto& [v, n] : kSchemeNames) {
+    if (EqualsIgnoreCase(n, name)) return v;
+  }
+  return std::nullopt;
+}
+
+std::string_view EpaModeName(EpaMode mode) { return NameOf(kEpaNames, mode); }
+std::optional<EpaMode> ParseEpaMode(std::string_view name) { return ParseName(kEpaNames, name); }
+
+std::string_view AuthFaultName(AuthFault fault) { return NameOf(kFaultNames, fault); }
+std::optional<AuthFault> ParseAuthFault(std::string_view name) {
+  return ParseName(kFaultNames, name);
+}
+
+std::string_view WindowsServerName(WindowsServer server) { return NameOf(kWindowsNames, server); }
+std::optional<WindowsServer> ParseWindowsServer(std::string_view name) {
+  return ParseName(kWindowsNames, name);
+}
+
+bool AuthSettings::Has(AuthFault fault) const {
+  return std::find(faults.begin(), faults.end(), fault) != faults.end();
+}
+
+std::string AuthSettings::DnsComputer() const { return Lower(computer) + "." + dns_domain; }
 
 const CertificateSpec* Scenario::FindCertificate(std::string_view certificate_name) const {
   for (const auto& c : certificates) {

@@ -62,21 +62,79 @@ struct TlsSettings {
   bool Enables(TlsVersion v) const { return v >= min_version && v <= max_version; }
 };
 
+/// A lab account (top-level `users:`). The password is a lab-only secret written in the scenario
+/// in clear; tlslab never prints or logs it.
+struct UserSpec {
+  std::string account;  // "CONTOSO\alice", as written
+  std::string domain;   // "CONTOSO"
+  std::string user;     // "alice"
+  std::string password;
+  int line = 0;
+};
+
+/// An HTTP authentication scheme a listener offers (one WWW-Authenticate header each).
+enum class AuthScheme { kNegotiate, kNtlm };
+/// The HTTP spelling: "Negotiate", "NTLM".
+std::string_view AuthSchemeName(AuthScheme scheme);
+/// Case-insensitive, as HTTP scheme names are.
+std::optional<AuthScheme> ParseAuthScheme(std::string_view name);
+
+/// Extended Protection (channel binding) like IIS's tokenChecking: off = None, accept = Allow,
+/// require = Require.
+enum class EpaMode { kOff, kAccept, kRequire };
+std::string_view EpaModeName(EpaMode mode);  // "off", "accept", "require"
+std::optional<EpaMode> ParseEpaMode(std::string_view name);
+
+/// A fault of a listener's authentication, each named after what it reproduces.
+enum class AuthFault {
+  kCloseAfterChallenge,  // a balancer that does not keep NTLM's connection after the CHALLENGE
+  kAlways401,            // a back end rejecting what the front end accepted (KB3140410)
+  kKerberosOnly,         // only Negotiate offered, and NTLM refused inside it too
+  kSharedUpstream,       // a proxy pooling authenticated upstream connections across clients
+};
+std::string_view AuthFaultName(AuthFault fault);  // "close_after_challenge", ...
+std::optional<AuthFault> ParseAuthFault(std::string_view name);
+
+/// The Windows Server a listener's NTLM VERSION announces.
+enum class WindowsServer { k2008R2, k2012R2, k2016, k2019, k2022 };
+std::string_view WindowsServerName(WindowsServer server);  // "2008r2", ..., "2022"
+std::optional<WindowsServer> ParseWindowsServer(std::string_view name);
+
+/// A listener's NTLM/Negotiate authentication (the listener's `auth:` mapping).
+struct AuthSettings {
+  std::vector<AuthScheme> schemes{AuthScheme::kNegotiate, AuthScheme::kNtlm};  // offer order
+  std::string computer;    // NetBIOS computer name, upper case: CHALLENGE and X-FEServer
+  std::string domain;      // NetBIOS domain name, upper case
+  std::string dns_domain;  // default: the domain in lower case + ".test"
+  WindowsServer windows = WindowsServer::k2016;
+  EpaMode epa = EpaMode::kOff;
+  std::vector<AuthFault> faults;
+  std::vector<std::string> anonymous{"/healthcheck.htm"};  // path suffixes served without auth
+  int line = 0;
+
+  bool Has(AuthFault fault) const;
+  /// "ex2016fe.contoso.test": the computer's DNS name.
+  std::string DnsComputer() const;
+};
+
 /// One TCP listener serving HTTPS.
 struct ListenerSpec {
   std::string name;
   std::optional<std::string> address;  // absent: the server's default (loopback)
   std::uint16_t port = 0;              // 0: the OS picks
   TlsSettings tls;
-  std::string certificate;  // a CertificateSpec name
+  std::string certificate;           // a CertificateSpec name
+  std::optional<AuthSettings> auth;  // absent: requests are served without authentication
   int line = 0;
 };
 
-/// A parsed, validated scenario: every listener names a defined certificate.
+/// A parsed, validated scenario: every listener names a defined certificate, and users exist
+/// when a listener asks for authentication.
 struct Scenario {
   std::string source;  // the file name used in messages, e.g. "coexistence.yaml"
   std::string name;
   std::string description;
+  std::vector<UserSpec> users;
   std::vector<CertificateSpec> certificates;
   std::vector<ListenerSpec> listeners;
 

@@ -14,6 +14,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& listener : scenario->listeners) {
       if (!scenario->FindCertificate(listener.certificate)) __builtin_trap();
       if (listener.tls.min_version > listener.tls.max_version) __builtin_trap();
+      if (listener.auth) {
+        // What the acceptor relies on: accounts to check, schemes to offer, names to announce.
+        if (scenario->users.empty() || listener.auth->schemes.empty()) __builtin_trap();
+        if (listener.auth->computer.empty() || listener.auth->domain.empty()) __builtin_trap();
+        if (listener.auth->dns_domain.empty()) __builtin_trap();
+      }
+    }
+    for (const auto& user : scenario->users) {
+      if (user.domain.empty() || user.user.empty() || user.password.empty()) __builtin_trap();
     }
   } else if (scenario.error().message.empty()) {
     __builtin_trap();

@@ -52,6 +52,45 @@ TEST(ScenarioCatalogTest, CoexistenceIsTheSeedSituation) {
   const CertificateSpec* legacy_cert = s->FindCertificate(legacy->certificate);
   EXPECT_EQ(legacy_cert->san,
             (std::vector<std::string>{"legacy.contoso.test", "autodiscover.contoso.test"}));
+  // Both ask for Windows authentication, like the IIS sites of the two Exchange versions.
+  ASSERT_EQ(s->users.size(), 2u);
+  ASSERT_TRUE(frontend->auth && legacy->auth);
+  EXPECT_EQ(frontend->auth->computer, "EX2016FE");
+  EXPECT_EQ(frontend->auth->schemes,
+            (std::vector<AuthScheme>{AuthScheme::kNegotiate, AuthScheme::kNtlm}));
+  EXPECT_EQ(frontend->auth->epa, EpaMode::kAccept);
+  EXPECT_EQ(frontend->auth->windows, WindowsServer::k2016);
+  EXPECT_EQ(legacy->auth->computer, "EX2010CAS");
+  EXPECT_EQ(legacy->auth->schemes,
+            (std::vector<AuthScheme>{AuthScheme::kNtlm, AuthScheme::kNegotiate}));
+  EXPECT_EQ(legacy->auth->epa, EpaMode::kOff);
+  EXPECT_EQ(legacy->auth->windows, WindowsServer::k2008R2);
+}
+
+TEST(ScenarioCatalogTest, AuthFaultsHasOneListenerPerFault) {
+  auto s = LoadScenario("auth-faults");
+  ASSERT_TRUE(s) << s.error().message;
+  struct Expected {
+    const char* listener;
+    std::vector<AuthFault> faults;
+    EpaMode epa;
+  };
+  const Expected expected[] = {
+      {"ok", {}, EpaMode::kOff},
+      {"close-after-challenge", {AuthFault::kCloseAfterChallenge}, EpaMode::kOff},
+      {"always-401", {AuthFault::kAlways401}, EpaMode::kOff},
+      {"kerberos-only", {AuthFault::kKerberosOnly}, EpaMode::kOff},
+      {"shared-upstream", {AuthFault::kSharedUpstream}, EpaMode::kOff},
+      {"epa-require", {}, EpaMode::kRequire},
+  };
+  ASSERT_EQ(s->listeners.size(), std::size(expected));
+  for (std::size_t i = 0; i < std::size(expected); ++i) {
+    const ListenerSpec& l = s->listeners[i];
+    EXPECT_EQ(l.name, expected[i].listener);
+    ASSERT_TRUE(l.auth) << l.name;
+    EXPECT_EQ(l.auth->faults, expected[i].faults) << l.name;
+    EXPECT_EQ(l.auth->epa, expected[i].epa) << l.name;
+  }
 }
 
 TEST(ScenarioCatalogTest, LoadsAFileByPath) {
@@ -74,8 +113,8 @@ TEST(ScenarioCatalogTest, UnknownNamesAndMissingFilesSayWhat) {
   auto unknown = LoadScenario("nope");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message,
-            "no scenario named 'nope' (built in: certs, coexistence, tls-matrix; or give a YAML "
-            "file)");
+            "no scenario named 'nope' (built in: auth-faults, certs, coexistence, tls-matrix; or "
+            "give a YAML file)");
   auto missing = LoadScenario("/nonexistent/x.yaml");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "/nonexistent/x.yaml: No such file or directory");

@@ -141,10 +141,10 @@ TEST(ScenarioTest, UnknownKeysAreErrorsWithTheExpectedKeys) {
   top.push_back("mailboxes: []");
   EXPECT_EQ(ErrorOf(top),
             "test.yaml:10: scenario: unknown key 'mailboxes' (expected name, description, "
-            "certificates, listeners)");
+            "users, certificates, listeners)");
   EXPECT_EQ(ErrorOf(With(9, "    cert: web")),
             "test.yaml:9: listener 'frontend': unknown key 'cert' (expected name, address, port, "
-            "tls, certificate)");
+            "tls, certificate, auth)");
   EXPECT_EQ(ErrorOf(With(8, "      version: [tls1.2]")),
             "test.yaml:8: listener 'frontend' tls: unknown key 'version' (expected versions, "
             "ciphers, ciphersuites)");
@@ -256,6 +256,174 @@ TEST(ScenarioTest, HostileInputIsAnErrorNotACrash) {
   auto control = ParseScenario("name: t\nbad\x01key: 1\n", "ctl.yaml");
   ASSERT_FALSE(control);
   EXPECT_EQ(control.error().message.find('\x01'), std::string::npos);
+}
+
+// Valid() plus accounts and an auth mapping on the listener; tests replace one line of it.
+std::vector<std::string> WithAuth() {
+  auto lines = Valid();
+  lines.insert(lines.begin() + 1, {
+                                      "users:",                       // 2
+                                      "  - account: CONTOSO\\alice",  // 3
+                                      "    password: \"Passw0rd!\"",  // 4
+                                  });
+  lines.insert(lines.end(), {
+                                "    auth:",                              // 13
+                                "      schemes: [NTLM, Negotiate]",       // 14
+                                "      computer: ex2016fe",               // 15
+                                "      domain: CONTOSO",                  // 16
+                                "      epa: off",                         // 17
+                                "      faults: [close_after_challenge]",  // 18
+                            });
+  return lines;
+}
+
+std::vector<std::string> AuthWith(std::size_t line, const std::string& text) {
+  auto lines = WithAuth();
+  lines.at(line - 1) = text;
+  return lines;
+}
+
+TEST(ScenarioAuthTest, ParsesUsersAndAuthSettingsWithDefaults) {
+  auto parsed = ParseScenario(Lines(WithAuth()), "a.yaml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_EQ(parsed->users.size(), 1u);
+  const UserSpec& u = parsed->users[0];
+  EXPECT_EQ(u.account, "CONTOSO\\alice");
+  EXPECT_EQ(u.domain, "CONTOSO");
+  EXPECT_EQ(u.user, "alice");
+  EXPECT_EQ(u.password, "Passw0rd!");
+  EXPECT_EQ(u.line, 3);
+  const ListenerSpec& l = parsed->listeners[0];
+  ASSERT_TRUE(l.auth.has_value());
+  const AuthSettings& a = *l.auth;
+  EXPECT_EQ(a.schemes, (std::vector<AuthScheme>{AuthScheme::kNtlm, AuthScheme::kNegotiate}));
+  EXPECT_EQ(a.computer, "EX2016FE");  // NetBIOS names are upper case
+  EXPECT_EQ(a.domain, "CONTOSO");
+  EXPECT_EQ(a.dns_domain, "contoso.test");  // default: domain in lower case + .test
+  EXPECT_EQ(a.DnsComputer(), "ex2016fe.contoso.test");
+  EXPECT_EQ(a.windows, WindowsServer::k2016);
+  EXPECT_EQ(a.epa, EpaMode::kOff);  // "off" stays a string, not YAML 1.1's false
+  EXPECT_TRUE(a.Has(AuthFault::kCloseAfterChallenge));
+  EXPECT_FALSE(a.Has(AuthFault::kAlways401));
+  EXPECT_EQ(a.anonymous, (std::vector<std::string>{"/healthcheck.htm"}));
+  EXPECT_EQ(a.line, 13);
+  EXPECT_FALSE(Valid().empty());
+  EXPECT_FALSE(ParseScenario(Lines(Valid()), "v.yaml")->listeners[0].auth.has_value());
+}
+
+TEST(ScenarioAuthTest, EveryKeyAndSpelling) {
+  auto lines = WithAuth();
+  lines.resize(12);
+  lines.insert(lines.end(), {"    auth:", "      schemes: [negotiate]", "      computer: EX2010CAS",
+                             "      domain: contoso", "      dns_domain: Corp.Contoso.Test",
+                             "      windows: 2008r2", "      epa: require",
+                             "      faults: [always_401, kerberos_only, shared_upstream]",
+                             "      anonymous: []"});
+  auto parsed = ParseScenario(Lines(lines), "a.yaml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const AuthSettings& a = *parsed->listeners[0].auth;
+  EXPECT_EQ(a.schemes, std::vector<AuthScheme>{AuthScheme::kNegotiate});
+  EXPECT_EQ(a.domain, "CONTOSO");
+  EXPECT_EQ(a.dns_domain, "corp.contoso.test");
+  EXPECT_EQ(a.windows, WindowsServer::k2008R2);
+  EXPECT_EQ(a.epa, EpaMode::kRequire);
+  EXPECT_EQ(a.faults.size(), 3u);
+  EXPECT_TRUE(a.anonymous.empty());
+  for (auto f : {AuthFault::kCloseAfterChallenge, AuthFault::kAlways401, AuthFault::kKerberosOnly,
+                 AuthFault::kSharedUpstream}) {
+    EXPECT_EQ(ParseAuthFault(AuthFaultName(f)), f);
+  }
+  EXPECT_EQ(ParseEpaMode("accept"), EpaMode::kAccept);
+  EXPECT_EQ(WindowsServerName(WindowsServer::k2012R2), "2012r2");
+  EXPECT_EQ(ParseAuthScheme("ntlm"), AuthScheme::kNtlm);
+  EXPECT_FALSE(ParseAuthScheme("Basic").has_value());
+}
+
+TEST(ScenarioAuthTest, UnknownFaultsSchemesAndModesNameLineAndChoices) {
+  EXPECT_EQ(ErrorOf(AuthWith(18, "      faults: [close_after_challenge, slow_auth]")),
+            "test.yaml:18: listener 'frontend' auth: unknown fault 'slow_auth' (expected "
+            "close_after_challenge, always_401, kerberos_only, shared_upstream)");
+  EXPECT_EQ(ErrorOf(AuthWith(18, "      faults: [always_401, always_401]")),
+            "test.yaml:18: listener 'frontend' auth: fault 'always_401' listed twice");
+  EXPECT_EQ(ErrorOf(AuthWith(14, "      schemes: [NTLM, Basic]")),
+            "test.yaml:14: listener 'frontend' auth: unknown scheme 'Basic' (expected Negotiate, "
+            "NTLM)");
+  EXPECT_EQ(ErrorOf(AuthWith(14, "      schemes: [NTLM, ntlm]")),
+            "test.yaml:14: listener 'frontend' auth: scheme 'NTLM' listed twice");
+  EXPECT_EQ(ErrorOf(AuthWith(14, "      schemes: []")),
+            "test.yaml:14: listener 'frontend' auth: schemes must not be empty");
+  EXPECT_EQ(ErrorOf(AuthWith(17, "      epa: allow")),
+            "test.yaml:17: listener 'frontend' auth: unknown epa 'allow' (expected off, accept, "
+            "require)");
+  EXPECT_EQ(ErrorOf(AuthWith(17, "      windows: 2003")),
+            "test.yaml:17: listener 'frontend' auth: unknown windows '2003' (expected 2008r2, "
+            "2012r2, 2016, 2019, 2022)");
+  EXPECT_EQ(ErrorOf(AuthWith(17, "      realm: contoso")),
+            "test.yaml:17: listener 'frontend' auth: unknown key 'realm' (expected schemes, "
+            "computer, domain, dns_domain, windows, epa, faults, anonymous)");
+  auto not_a_mapping = WithAuth();
+  not_a_mapping.resize(13);
+  not_a_mapping[12] = "    auth: yes";
+  EXPECT_EQ(ErrorOf(not_a_mapping),
+            "test.yaml:13: listener 'frontend' auth: expected a mapping of keys");
+}
+
+TEST(ScenarioAuthTest, NamesAndPathsAreChecked) {
+  EXPECT_EQ(ErrorOf(AuthWith(15, "      computer: EXCHANGE2016FRONTEND")),
+            "test.yaml:15: listener 'frontend' auth: computer 'EXCHANGE2016FRONTEND' must be a "
+            "NetBIOS name: 1-15 letters, digits, '-' or '_'");
+  auto no_domain = WithAuth();
+  no_domain.erase(no_domain.begin() + 15);
+  EXPECT_EQ(ErrorOf(no_domain), "test.yaml:14: listener 'frontend' auth: missing 'domain'");
+  EXPECT_EQ(ErrorOf(AuthWith(17, "      dns_domain: contoso..")),
+            "test.yaml:17: listener 'frontend' auth: dns_domain 'contoso..' is not a DNS name");
+  EXPECT_EQ(ErrorOf(AuthWith(17, "      anonymous: [healthcheck.htm]")),
+            "test.yaml:17: listener 'frontend' auth: anonymous path 'healthcheck.htm' must start "
+            "with '/' (at most 256 printable characters, no spaces)");
+  auto kerberos_without_negotiate = AuthWith(18, "      faults: [kerberos_only]");
+  kerberos_without_negotiate[13] = "      schemes: [NTLM]";
+  EXPECT_EQ(ErrorOf(kerberos_without_negotiate),
+            "test.yaml:14: listener 'frontend' auth: fault kerberos_only needs Negotiate in "
+            "schemes");
+}
+
+TEST(ScenarioAuthTest, UsersAreCheckedAndRequiredByAuth) {
+  EXPECT_EQ(ErrorOf(AuthWith(4, "    pass: x")),
+            "test.yaml:4: user 'CONTOSO\\alice': unknown key 'pass' (expected account, password)");
+  auto no_password = WithAuth();
+  no_password.erase(no_password.begin() + 3);
+  EXPECT_EQ(ErrorOf(no_password), "test.yaml:3: user 'CONTOSO\\alice': missing 'password'");
+  EXPECT_EQ(ErrorOf(AuthWith(4, "    password:")),
+            "test.yaml:4: user 'CONTOSO\\alice': 'password' must be a non-empty string");
+  EXPECT_EQ(ErrorOf(AuthWith(3, "  - account: alice")),
+            "test.yaml:3: user 'alice': account must be DOMAIN\\user (a NetBIOS domain of 1-15 "
+            "letters, digits, '-' or '_', and a user name without \\/\"[]:;|=,+*?<>@)");
+  EXPECT_EQ(ErrorOf(AuthWith(3, "  - account: contoso.test\\alice")),
+            "test.yaml:3: user 'contoso.test\\alice': account must be DOMAIN\\user (a NetBIOS "
+            "domain of 1-15 letters, digits, '-' or '_', and a user name without "
+            "\\/\"[]:;|=,+*?<>@)");
+  auto twice = WithAuth();
+  twice.insert(twice.begin() + 4, {"  - account: contoso\\ALICE", "    password: other"});
+  EXPECT_EQ(ErrorOf(twice), "test.yaml:5: user 'contoso\\ALICE': defined twice (first on line 3)");
+  auto no_users = WithAuth();
+  no_users.erase(no_users.begin() + 1, no_users.begin() + 4);
+  EXPECT_EQ(ErrorOf(no_users),
+            "test.yaml:10: listener 'frontend' auth: needs accounts: add a top-level 'users' "
+            "list");
+  auto empty_users = WithAuth();
+  empty_users.erase(empty_users.begin() + 2, empty_users.begin() + 4);
+  empty_users[1] = "users: []";
+  EXPECT_EQ(ErrorOf(empty_users), "test.yaml:2: scenario: 'users' must be a non-empty list");
+  std::string long_password(257, 'p');
+  EXPECT_EQ(ErrorOf(AuthWith(4, "    password: " + long_password)),
+            "test.yaml:4: user 'CONTOSO\\alice': password longer than 256 characters");
+}
+
+TEST(ScenarioAuthTest, ErrorsNeverShowThePassword) {
+  auto lines = AuthWith(4, "    password: [Secret-1]");
+  std::string error = ErrorOf(lines);
+  EXPECT_NE(error, "(parsed)");
+  EXPECT_EQ(error.find("Secret-1"), std::string::npos) << error;
 }
 
 }  // namespace
