@@ -12,7 +12,8 @@ namespace {
 const std::vector<CatalogueEntry>& Entries() {
   static const std::vector<CatalogueEntry> kAll = [] {
     std::vector<CatalogueEntry> all;
-    for (const auto* part : {&NetTlsEntries(), &CertEntries(), &ClientEntries(), &AuthEntries()})
+    for (const auto* part : {&NetTlsEntries(), &CertEntries(), &ClientEntries(), &AuthEntries(),
+                              &LogsEntries()})
       all.insert(all.end(), part->begin(), part->end());
     return all;
   }();

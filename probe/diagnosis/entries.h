@@ -11,5 +11,6 @@ const std::vector<CatalogueEntry>& NetTlsEntries();  // net.*, tls.protocol.*, t
 const std::vector<CatalogueEntry>& CertEntries();    // cert.*
 const std::vector<CatalogueEntry>& ClientEntries();  // client.*
 const std::vector<CatalogueEntry>& AuthEntries();    // auth.*
+const std::vector<CatalogueEntry>& LogsEntries();    // logs.*, auth.backend_invalid_token
 
 }  // namespace probe::diagnosis
