@@ -12,6 +12,7 @@
 #include "probe/cli/client_command.h"
 #include "probe/cli/common.h"
 #include "probe/cli/findings_command.h"
+#include "probe/cli/logs_command.h"
 #include "probe/cli/ntlm_command.h"
 #include "probe/cli/tls_command.h"
 #include "probe/core/finding.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
       {"client", probe::cli::AddClientCommand(app)},
       {"ntlm", probe::cli::AddNtlmCommand(app)},
       {"auth", probe::cli::AddAuthCommand(app)},
+      {"logs", probe::cli::AddLogsCommand(app)},
   };
 
   try {
