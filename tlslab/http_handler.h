@@ -20,11 +20,13 @@ struct HttpRequest {
   std::string_view Header(std::string_view name) const;
 };
 
-/// A handler's answer; the session adds Server, Content-Length and Connection.
+/// A handler's answer; the session adds Server, Content-Length and Connection. Headers keep
+/// their order and may repeat (one WWW-Authenticate per scheme).
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  bool close_connection = false;  // send "Connection: close" and end the connection after it
 };
 
 /// The names a response reports: which scenario and which listener answered.
@@ -34,10 +36,19 @@ struct ListenerIdentity {
 };
 
 /// Answers one request. For now GET and HEAD of any path say which scenario and listener served
-/// them (header X-Tlslab-Listener); other methods get 405.
-HttpResponse HandleRequest(const HttpRequest& request, const ListenerIdentity& who);
+/// them (header X-Tlslab-Listener) and, when the listener authenticated the request, as whom
+/// (header X-Tlslab-User: CONTOSO\alice); other methods get 405.
+HttpResponse HandleRequest(const HttpRequest& request, const ListenerIdentity& who,
+                           std::string_view account = {});
 
-/// A plain-text refusal (400, 413, 431, ...) for requests the session could not read.
+/// A plain-text refusal (400, 401, 413, 431, ...).
 HttpResponse ErrorResponse(int status, std::string_view reason);
+
+/// A random UUID (version 4) as Exchange writes its request-id header.
+std::string NewRequestId();
+
+/// The headers Exchange puts on every response: request-id and, when the listener has a
+/// computer name, X-FEServer.
+void AddExchangeHeaders(HttpResponse& response, std::string_view fe_server);
 
 }  // namespace tlslab

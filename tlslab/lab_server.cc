@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "tlslab/certificates.h"
+#include "tlslab/end_point_binding.h"
 #include "tlslab/session.h"
 #include "tlslab/tls_profile.h"
 
@@ -160,6 +161,15 @@ Result<void> LabServer::Impl::AddListener(const Scenario& scenario, const Listen
   ssl::context context(ssl::context::tls_server);
   auto configured = ConfigureServerContext(context.native_handle(), spec.tls, certificate);
   if (!configured) return configured;
+  // The channel binding Extended Protection expects comes from the leaf this listener serves.
+  std::shared_ptr<ListenerAuth> auth;
+  if (spec.auth) {
+    auto binding = ExpectedChannelBinding(certificate.leaf.get());
+    if (!binding) return tl::unexpected(binding.error());
+    auto created = ListenerAuth::Create(*spec.auth, scenario.users, *binding);
+    if (!created) return tl::unexpected(created.error().With("auth"));
+    auth = std::move(*created);
+  }
   std::string address = options.listen_address.value_or(spec.address.value_or(kDefaultAddress));
   auto acceptor = Bind(*ioc, address, spec.port);
   if (!acceptor) return tl::unexpected(acceptor.error());
@@ -169,8 +179,9 @@ Result<void> LabServer::Impl::AddListener(const Scenario& scenario, const Listen
   listeners.push_back({spec.name, bound.address().to_string(), bound.port()});
   acceptors.push_back(std::make_unique<tcp::acceptor>(std::move(*acceptor)));
 
-  auto context_ptr = std::make_shared<ListenerContext>(
-      std::move(context), ListenerIdentity{scenario.name, spec.name}, options.timeouts, log);
+  auto context_ptr = std::make_shared<ListenerContext>(std::move(context),
+                                                       ListenerIdentity{scenario.name, spec.name},
+                                                       options.timeouts, log, std::move(auth));
   net::co_spawn(net::make_strand(*ioc), AcceptLoop(*acceptors.back(), context_ptr),
                 LogFailure(log, "listener '" + spec.name + "' accept loop"));
   return {};

@@ -77,9 +77,9 @@ http::response<http::string_body> ToWire(HttpResponse response, unsigned version
                                          bool head) {
   http::response<http::string_body> res{static_cast<http::status>(response.status), version};
   res.set(http::field::server, "tlslab");
-  for (auto& [name, value] : response.headers) res.set(name, value);
+  for (auto& [name, value] : response.headers) res.insert(name, value);  // may repeat
   res.body() = std::move(response.body);
-  res.keep_alive(keep_alive);
+  res.keep_alive(keep_alive && !response.close_connection);
   res.prepare_payload();
   if (head) res.body().clear();  // HEAD: the Content-Length of the GET, without the body
   return res;
@@ -92,10 +92,33 @@ net::awaitable<beast::error_code> Send(Stream& stream, const ListenerContext& li
   co_return ec;
 }
 
+// The listener's answer to one request: authentication first (when the listener has it), then
+// the handler, then the headers Exchange puts on every response.
+HttpResponse Answer(const HttpRequest& request, const ListenerContext& listener,
+                    std::optional<ConnectionAuth>& auth, const SessionLog& log) {
+  HttpResponse response;
+  if (auth) {
+    AuthDecision decision = auth->Handle(request);
+    for (const auto& line : decision.log) log(line);
+    if (decision.response) {
+      response = std::move(*decision.response);
+    } else {
+      response = HandleRequest(request, listener.identity, decision.account);
+      for (auto& header : decision.headers) response.headers.push_back(std::move(header));
+    }
+  } else {
+    response = HandleRequest(request, listener.identity);
+  }
+  AddExchangeHeaders(response, listener.auth ? listener.auth->settings().computer : "");
+  return response;
+}
+
 // Reads and answers requests while the client keeps the connection alive. Returns true when the
 // connection should end with a TLS close_notify, false when it is already unusable.
 net::awaitable<bool> ServeRequests(Stream& stream, const ListenerContext& listener,
                                    const SessionLog& log) {
+  std::optional<ConnectionAuth> auth;
+  if (listener.auth) auth.emplace(listener.auth);
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -115,8 +138,8 @@ net::awaitable<bool> ServeRequests(Stream& stream, const ListenerContext& listen
       co_return false;
     }
     const auto& req = parser.get();
-    const bool keep_alive = req.keep_alive();
-    HttpResponse response = HandleRequest(ToRequest(req), listener.identity);
+    HttpResponse response = Answer(ToRequest(req), listener, auth, log);
+    const bool keep_alive = req.keep_alive() && !response.close_connection;
     log(fmt::format("{} {} -> {}", req.method_string(), req.target(), response.status));
     auto ec = co_await Send(
         stream, listener,

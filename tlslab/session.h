@@ -7,25 +7,33 @@
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 
+#include "tlslab/http_auth.h"
 #include "tlslab/http_handler.h"
 #include "tlslab/lab_server.h"
 
 namespace tlslab {
 
-/// What every connection of one listener shares: its TLS context, names, deadlines and log.
+/// What every connection of one listener shares: its TLS context, names, deadlines, log and,
+/// when the listener authenticates, its accounts and NTLM identity.
 struct ListenerContext {
   ListenerContext(boost::asio::ssl::context context, ListenerIdentity who, SessionTimeouts limits,
-                  LogSink sink)
-      : tls(std::move(context)), identity(std::move(who)), timeouts(limits), log(std::move(sink)) {}
+                  LogSink sink, std::shared_ptr<ListenerAuth> listener_auth)
+      : tls(std::move(context)),
+        identity(std::move(who)),
+        timeouts(limits),
+        log(std::move(sink)),
+        auth(std::move(listener_auth)) {}
 
   boost::asio::ssl::context tls;
   ListenerIdentity identity;
   SessionTimeouts timeouts;
   LogSink log;
+  std::shared_ptr<ListenerAuth> auth;  // null: no authentication
 };
 
 /// Serves one connection until the peer leaves, a deadline passes or an error occurs. Runs on
-/// the socket's executor (a strand per connection); errors end the session and are logged.
+/// the socket's executor (a strand per connection); errors end the session and are logged. The
+/// session owns the connection's authentication state (ConnectionAuth), as NTLM requires.
 boost::asio::awaitable<void> RunSession(boost::asio::ip::tcp::socket socket,
                                         std::shared_ptr<ListenerContext> listener);
 

@@ -59,8 +59,12 @@ void SpnegoAcceptor::Reset() {
 
 AcceptStep SpnegoAcceptor::Step(ByteView token) {
   if (auth::LooksLikeNtlm(token)) {
-    Reset();  // raw NTLM under Negotiate: the NTLM context alone carries the state
+    // Raw NTLM under Negotiate: the NTLM context alone carries the state.
+    phase_ = Phase::kIdle;
+    mech_type_list_.clear();
+    mech_list_mic_required_ = false;
     if (!ntlm_allowed_) {
+      ntlm_.Reset();
       return AcceptStep::Rejected(AuthFailure::kMechanismRefused,
                                   "raw NTLM under Negotiate on a Kerberos-only server");
     }
