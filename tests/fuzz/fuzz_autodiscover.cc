@@ -58,8 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!url || url->scheme != "https") std::abort();
   }
   RedirectTracker tracker("jdoe@contoso.com", 2);
-  for (auto kind : {RedirectKind::kHttpLocation, RedirectKind::kRedirectUrl,
-                    RedirectKind::kRedirectAddr}) {
+  for (auto kind :
+       {RedirectKind::kHttpLocation, RedirectKind::kRedirectUrl, RedirectKind::kRedirectAddr}) {
     (void)tracker.Follow(kind, text);
   }
   if (tracker.hops() > 2) std::abort();

@@ -62,6 +62,19 @@ TEST(XmlTest, NotWellFormedNamesTheOffset) {
   EXPECT_FALSE(Load("just text", {}, doc));
 }
 
+TEST(XmlTest, EntitiesAreNeverExpanded) {
+  // "Billion laughs": pugixml skips the DOCTYPE and leaves unknown references as text.
+  std::string body = "<!DOCTYPE a [<!ENTITY l0 'ha'>";
+  for (int i = 1; i < 10; ++i) {
+    body += "<!ENTITY l" + std::to_string(i) + " '&l" + std::to_string(i - 1) + ";&l" +
+            std::to_string(i - 1) + ";'>";
+  }
+  body += "]><a>&l9;</a>";
+  pugi::xml_document doc;
+  ASSERT_TRUE(Load(body, {}, doc));
+  EXPECT_EQ(Text(doc.document_element()), "&l9;");
+}
+
 TEST(XmlTest, TextConcatenatesAndTrims) {
   pugi::xml_document doc;
   ASSERT_TRUE(Load("<a>\n  one<![CDATA[ & two]]>\t</a>", {}, doc));
