@@ -233,22 +233,25 @@ KerberosResult<KerberosCredentialInfo> InspectKrb5Credential(const KerberosClien
   gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
   OM_uint32 major = s.Acquire(&kKrb5Set, &cred, &minor, &lifetime);
   if (GSS_ERROR(major)) return s.Failed(major, minor, &kKrb5Oid);
+  OM_uint32 ignored = 0;
+  if (lifetime == 0) {
+    // MIT hands out a credential whose TGT has expired (the KDC would refuse it). Not inquired
+    // further: gss_inquire_cred on it fails and leaks the name it made (krb5 1.20).
+    gss_release_cred(&ignored, &cred);
+    return s.Failed(GSS_S_CREDENTIALS_EXPIRED, static_cast<OM_uint32>(KRB5KRB_AP_ERR_TKT_EXPIRED),
+                    &kKrb5Oid);
+  }
   KerberosCredentialInfo info;
   info.lifetime_seconds = lifetime;
   gss_name_t name = GSS_C_NO_NAME;
-  OM_uint32 ignored = 0;
-  if (!GSS_ERROR(gss_inquire_cred(&ignored, cred, &name, nullptr, nullptr, nullptr))) {
+  if (!GSS_ERROR(
+          gss_inquire_cred_by_mech(&ignored, cred, &kKrb5Oid, &name, nullptr, nullptr, nullptr))) {
     Buffer text;
     if (!GSS_ERROR(gss_display_name(&ignored, name, &text.desc, nullptr)))
       info.principal = text.Text();
     gss_release_name(&ignored, &name);
   }
   gss_release_cred(&ignored, &cred);
-  if (lifetime == 0) {
-    // MIT hands out a credential whose TGT has expired; the KDC would refuse it.
-    return s.Failed(GSS_S_CREDENTIALS_EXPIRED, static_cast<OM_uint32>(KRB5KRB_AP_ERR_TKT_EXPIRED),
-                    &kKrb5Oid);
-  }
   return info;
 }
 
