@@ -28,7 +28,8 @@ constexpr std::string_view kDiagnosticHeaders[] = {"Persistent-Auth",
                                                    "X-OWA-Version",
                                                    "Server",
                                                    "Via",
-                                                   "Location"};
+                                                   "Location",
+                                                   "X-Tlslab-User"};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -234,6 +235,8 @@ class AuthRun {
   Result<AuthLeg*> Send(const std::optional<LegToken>& token, std::string authorization,
                         bool fresh = false);
   Result<void> CheckSharing();
+  Result<void> SpendAttempt();
+  Result<void> KerberosOnly(const AuthLeg& leg);
   Result<void> Basic();
   Result<void> Ntlm(bool spnego);
   Result<Bytes> BindingData();
@@ -246,15 +249,19 @@ class AuthRun {
   std::optional<http::HttpConnection> connection_;
   std::optional<Bytes> peer_certificate_;
   http::UrlParts url_;
+  bool extra_legs_ = false;  // --check-sharing's legs come after the handshake's --max-legs
 };
 
 Result<AuthLeg*> AuthRun::Send(const std::optional<LegToken>& token, std::string authorization,
                                bool fresh) {
-  if (static_cast<int>(result_.legs.size()) >= options_.max_legs)
+  if (!extra_legs_ && static_cast<int>(result_.legs.size()) >= options_.max_legs)
     return Fail(ErrorCode::kUnsupported,
                 "stopped at --max-legs " + std::to_string(options_.max_legs));
   http::HttpRequest request;
+  request.method = options_.method;
   request.url = options_.url;
+  request.body = options_.body;
+  request.headers = options_.headers;
   request.fresh_connection = fresh || result_.legs.empty() || options_.new_connection_per_leg;
   if (!authorization.empty()) request.headers.push_back("Authorization: " + authorization);
   auto response = connection_->Perform(request, deadline_);
@@ -288,7 +295,20 @@ Result<AuthLeg*> AuthRun::Send(const std::optional<LegToken>& token, std::string
   return &result_.legs.back();
 }
 
+// Every credential attempt passes here first: the account's budget for this run.
+Result<void> AuthRun::SpendAttempt() {
+  if (result_.attempts >= options_.attempt_budget) {
+    result_.notes.push_back("stopped before sending credentials: the attempt budget of " +
+                            std::to_string(options_.attempt_budget) +
+                            " for this account in one run is spent (lockout safety)");
+    return Fail(ErrorCode::kUnsupported, "attempt budget spent");
+  }
+  ++result_.attempts;
+  return {};
+}
+
 Result<void> AuthRun::Basic() {
+  if (auto spent = SpendAttempt(); !spent) return spent;
   std::string pair = AccountName(options_.credentials) + ":" + options_.credentials.password;
   std::string value =
       auth::Base64Encode(ByteView(reinterpret_cast<const std::uint8_t*>(pair.data()), pair.size()));
@@ -322,6 +342,7 @@ Result<void> AuthRun::Ntlm(bool spnego) {
   if ((*leg)->status != 401) return {};
   std::optional<auth::NtlmChallenge> challenge;
   if ((*leg)->received) challenge = ExtractChallenge((*leg)->received->token);
+  if (!challenge && spnego) return KerberosOnly(**leg);
   if (!challenge)
     return Fail(ErrorCode::kMalformed, "leg " + std::to_string((*leg)->n) +
                                            ": the server answered the NEGOTIATE without an NTLM "
@@ -351,6 +372,7 @@ Result<void> AuthRun::Ntlm(bool spnego) {
   }
   auto out = auth::BuildAuthenticate(in);
   if (!out) return Fail(out.error().With("building the AUTHENTICATE"));
+  if (auto spent = SpendAttempt(); !spent) return spent;
 
   Bytes token = out->message;
   if (spnego) {
@@ -366,6 +388,31 @@ Result<void> AuthRun::Ntlm(bool spnego) {
   }
   auto last = Send(LegToken{scheme, token}, scheme + " " + auth::Base64Encode(token));
   if (!last) return Fail(last.error());
+  return {};
+}
+
+// A Negotiate acceptor that refuses NTLM inside SPNEGO (a NegTokenResp reject, or a bare
+// 401 without a token) accepts Kerberos only: clients without a ticket can never log on.
+Result<void> AuthRun::KerberosOnly(const AuthLeg& leg) {
+  bool rejected =
+      !leg.received || leg.received->token.empty() || IsSpnegoReject(leg.received->token);
+  if (!rejected)
+    return Fail(ErrorCode::kMalformed, "leg " + std::to_string(leg.n) +
+                                           ": the server answered the SPNEGO NEGOTIATE with a "
+                                           "token that carries no NTLM CHALLENGE");
+  std::vector<std::string> evidence = LegEvidence(result_.legs);
+  std::string offered;
+  for (const auto& s : result_.legs.front().offered) offered += (offered.empty() ? "" : ", ") + s;
+  evidence.push_back("leg 1 offered: " + offered);
+  evidence.push_back("leg " + std::to_string(leg.n) + ": " +
+                     (leg.received && !leg.received->token.empty()
+                          ? "SPNEGO NegTokenResp negState=reject"
+                          : "401 without a token") +
+                     " in answer to NTLMSSP inside SPNEGO");
+  result_.outcome = AuthOutcome::kRejected;
+  result_.findings.push_back(MakeFinding(
+      "auth.kerberos_only",
+      "The server refuses NTLM inside Negotiate: only Kerberos can authenticate here", evidence));
   return {};
 }
 
@@ -400,6 +447,7 @@ Result<void> AuthRun::Handshake() {
   Result<void> done =
       *chosen == AuthScheme::kBasic ? Basic() : Ntlm(*chosen == AuthScheme::kNegotiate);
   if (!done) return done;
+  if (!result_.findings.empty()) return {};  // decided before the credentials went out
   return Classify();
 }
 
@@ -418,15 +466,31 @@ Result<void> AuthRun::Classify() {
 // A balancer that pools authenticated upstream connections serves an anonymous client as
 // whoever authenticated that upstream connection: a request without credentials on a new
 // client connection must be challenged again.
+// Twice: right after the handshake, then while a second handshake is half done on another
+// connection (a pool hands out whichever upstream connection is idle). No credentials are sent.
 Result<void> AuthRun::CheckSharing() {
-  auto leg = Send(std::nullopt, "", true);
-  if (!leg) return Fail(leg.error().With("--check-sharing"));
-  if ((*leg)->status == 401) return {};
+  extra_legs_ = true;
+  auto anonymous = Send(std::nullopt, "", true);
+  if (!anonymous) return Fail(anonymous.error().With("--check-sharing"));
+  std::optional<int> served;
+  if ((*anonymous)->status != 401) served = (*anonymous)->n;
+  if (!served) {
+    auto negotiate = auth::BuildNegotiate();
+    if (!negotiate) return Fail(negotiate.error());
+    auto half = Send(LegToken{"NTLM", *negotiate}, "NTLM " + auth::Base64Encode(*negotiate), true);
+    if (!half) return Fail(half.error().With("--check-sharing"));
+    auto interleaved = Send(std::nullopt, "", true);
+    if (!interleaved) return Fail(interleaved.error().With("--check-sharing"));
+    if ((*interleaved)->status != 401) served = (*interleaved)->n;
+  }
+  if (!served) return {};
+  const AuthLeg& leg = result_.legs[static_cast<std::size_t>(*served - 1)];
   std::vector<std::string> evidence = LegEvidence(result_.legs);
+  for (const auto& h : leg.diagnostics) evidence.push_back(h.name + ": " + h.value);
   result_.findings.push_back(MakeFinding("auth.connection_shared",
                                          "A request without credentials on a new connection (leg " +
-                                             std::to_string((*leg)->n) + ") was answered " +
-                                             std::to_string((*leg)->status) + " instead of 401",
+                                             std::to_string(leg.n) + ") was answered " +
+                                             std::to_string(leg.status) + " instead of 401",
                                          evidence));
   return {};
 }
@@ -468,6 +532,127 @@ void AuthRun::Run() {
   if (!status) result_.error = status.error();
 }
 
+// ---- --probe-epa: the same handshake with each channel-binding mode
+
+// Order: the correct binding first (it proves the account), then none, then a wrong one.
+std::vector<auth::ChannelBindingMode> EpaModesToTry(auth::ChannelBindingMode done) {
+  std::vector<auth::ChannelBindingMode> out;
+  for (auto m : {auth::ChannelBindingMode::kCorrect, auth::ChannelBindingMode::kOmit,
+                 auth::ChannelBindingMode::kWrong}) {
+    if (m != done) out.push_back(m);
+  }
+  return out;
+}
+
+std::optional<AuthOutcome> OutcomeWith(const AuthCheckResult& r, auth::ChannelBindingMode mode) {
+  if (r.cbt == mode && !r.error) return r.outcome;
+  for (const auto& t : r.epa_trials) {
+    if (t.cbt == mode && t.detail.empty()) return t.outcome;
+  }
+  return std::nullopt;
+}
+
+std::string TrialEvidence(auth::ChannelBindingMode mode, std::optional<AuthOutcome> outcome) {
+  return "--cbt " + std::string(auth::ChannelBindingModeName(mode)) + ": " +
+         (outcome ? std::string(AuthOutcomeName(*outcome)) : std::string("not tried"));
+}
+
+// Names what the trials prove. A rejection of the run's own mode that the correct binding
+// turns into a success is the loop's cause; otherwise the enforcement level is information.
+void AddEpaFindings(AuthCheckResult& r) {
+  using M = auth::ChannelBindingMode;
+  auto correct = OutcomeWith(r, M::kCorrect);
+  auto omit = OutcomeWith(r, M::kOmit);
+  auto wrong = OutcomeWith(r, M::kWrong);
+  std::vector<std::string> evidence = {TrialEvidence(M::kCorrect, correct),
+                                       TrialEvidence(M::kOmit, omit),
+                                       TrialEvidence(M::kWrong, wrong)};
+  auto drop_rejected = [&r] {
+    std::erase_if(r.findings, [](const Finding& f) { return f.id == "auth.credentials_rejected"; });
+  };
+  if (correct == AuthOutcome::kRejected && omit == AuthOutcome::kAuthenticated) {
+    drop_rejected();
+    r.findings.push_back(MakeFinding(
+        "auth.epa_binding_mismatch",
+        "The binding of the certificate exprobe received is refused while no binding is "
+        "accepted: the server binds to another certificate (TLS re-terminated on the way)",
+        evidence));
+    return;
+  }
+  if (correct != AuthOutcome::kAuthenticated) return;
+  const bool own_rejected = r.cbt != M::kCorrect && r.outcome != AuthOutcome::kAuthenticated;
+  if (own_rejected) {
+    drop_rejected();
+    r.findings.push_back(MakeFinding(
+        "auth.epa_required",
+        "Only a correct channel binding authenticates: the run's --cbt " +
+            std::string(auth::ChannelBindingModeName(r.cbt)) +
+            " was rejected while the same account with the correct binding was accepted",
+        evidence));
+    return;
+  }
+  if (omit == AuthOutcome::kAuthenticated && wrong == AuthOutcome::kAuthenticated) {
+    r.findings.push_back(MakeFinding(
+        "auth.epa_not_enforced",
+        "The server accepts any channel binding, a wrong one included: Extended Protection is off",
+        evidence));
+  } else if (omit == AuthOutcome::kRejected || wrong == AuthOutcome::kRejected) {
+    std::string level =
+        omit == AuthOutcome::kRejected          ? "only a correct binding is accepted (Require)"
+        : omit == AuthOutcome::kAuthenticated ? "a missing binding is accepted, a wrong one "
+                                                "refused (Allow)"
+                                              : "a wrong binding is refused (Allow or Require)";
+    r.findings.push_back(
+        MakeFinding("auth.epa_enforced", "Extended Protection is enforced: " + level, evidence));
+  }
+}
+
+bool AnyAuthenticated(const AuthCheckResult& r) {
+  if (r.outcome == AuthOutcome::kAuthenticated) return true;
+  return std::any_of(r.epa_trials.begin(), r.epa_trials.end(),
+                     [](const EpaTrial& t) { return t.outcome == AuthOutcome::kAuthenticated; });
+}
+
+int Rejections(const AuthCheckResult& r) {
+  int n = r.outcome == AuthOutcome::kRejected ? 1 : 0;
+  for (const auto& t : r.epa_trials) n += t.outcome == AuthOutcome::kRejected ? 1 : 0;
+  return n;
+}
+
+// Asked for explicitly (a known-good canary account is the use): even after the correct binding
+// was refused, one handshake without a binding tells TLS re-termination from a bad password.
+// Two refusals without any success stop it: then the account itself may be the problem.
+void ProbeEpa(const AuthCheckOptions& options, AuthCheckResult& r) {
+  if (!r.tls) {
+    r.notes.push_back("--probe-epa: no TLS, so there is no channel to bind; nothing to probe");
+    return;
+  }
+  for (auto mode : EpaModesToTry(r.cbt)) {
+    if (!AnyAuthenticated(r) && Rejections(r) >= 2) {
+      r.notes.push_back(
+          "--probe-epa stopped: two handshakes were refused and none succeeded, so the account "
+          "itself may be refused (lockout safety)");
+      break;
+    }
+    if (r.attempts >= options.attempt_budget) {
+      r.notes.push_back("--probe-epa stopped: the attempt budget of " +
+                        std::to_string(options.attempt_budget) +
+                        " for this account in one run is spent (lockout safety)");
+      break;
+    }
+    AuthCheckOptions trial = options;
+    trial.cbt = mode;
+    trial.probe_epa = false;
+    trial.check_sharing = false;
+    trial.attempt_budget = options.attempt_budget - r.attempts;
+    AuthCheckResult t = RunAuthCheck(trial);
+    r.attempts += t.attempts;
+    r.epa_trials.push_back(EpaTrial{mode, t.outcome, t.legs.empty() ? 0 : t.legs.back().status,
+                                    std::move(t.legs), t.error ? t.error->message : ""});
+  }
+  AddEpaFindings(r);
+}
+
 }  // namespace
 
 AuthCheckResult RunAuthCheck(const AuthCheckOptions& options) {
@@ -479,6 +664,7 @@ AuthCheckResult RunAuthCheck(const AuthCheckOptions& options) {
   result.verification_disabled = options.http.insecure;
   AuthRun(options, result).Run();
   if (result.error) result.outcome = AuthOutcome::kError;
+  if (options.probe_epa && !result.error) ProbeEpa(options, result);
   result.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return result;
 }

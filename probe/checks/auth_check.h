@@ -34,6 +34,14 @@ struct AuthCheckOptions {
   int max_legs = 4;
   bool allow_plain_http = false;
   bool check_sharing = false;  // after success, an anonymous request on a new connection
+  /// After the run, try the other channel-binding modes (each a full handshake on a new
+  /// connection, within `attempt_budget`) to prove whether Extended Protection is enforced.
+  bool probe_epa = false;
+  /// Credential attempts (AUTHENTICATEs or Basic requests) allowed for the account in one run.
+  int attempt_budget = 3;
+  std::string method = "GET";
+  std::optional<std::string> body;   // sent with every leg
+  std::vector<std::string> headers;  // extra "Name: value" headers on every leg
   http::HttpOptions http;
   std::chrono::milliseconds timeout{10000};  // total, for every leg
   std::string workstation = "EXPROBE";
@@ -61,6 +69,15 @@ struct AuthLeg {
   std::optional<std::string> challenge_computer;  // NetBIOS computer name of a CHALLENGE
 };
 
+/// One extra handshake of --probe-epa: the channel-binding mode it sent and what came of it.
+struct EpaTrial {
+  auth::ChannelBindingMode cbt = auth::ChannelBindingMode::kOmit;
+  AuthOutcome outcome = AuthOutcome::kError;
+  int final_status = 0;
+  std::vector<AuthLeg> legs;
+  std::string detail;  // the error, when the trial could not complete
+};
+
 struct AuthCheckResult {
   std::string url;
   std::string account;  // DOMAIN\user, as it went out
@@ -71,13 +88,18 @@ struct AuthCheckResult {
   bool verification_disabled = false;  // --insecure
   AuthOutcome outcome = AuthOutcome::kError;
   std::vector<AuthLeg> legs;
+  std::vector<EpaTrial> epa_trials;  // --probe-epa
+  int attempts = 0;                  // credential attempts made for the account
+  std::vector<std::string> notes;    // why the run stopped early (lockout budget, ...)
   std::vector<Finding> findings;
   std::optional<Error> error;  // could not find out (timeout, refused, TLS, malformed)
   double duration_ms = 0;
 };
 
 /// Runs the handshake. Never fails: errors land in `error` with the legs measured so far.
-/// Lockout-safe: one AUTHENTICATE (or one Basic attempt) per run, never a retry.
+/// Lockout-safe: one AUTHENTICATE (or one Basic attempt) per handshake, never a retry after the
+/// account is rejected; --probe-epa's extra handshakes run only once the account is proven and
+/// within `attempt_budget`.
 AuthCheckResult RunAuthCheck(const AuthCheckOptions& options);
 
 /// The verdict on the legs of a handshake whose AUTHENTICATE (the last leg) was answered.

@@ -4,6 +4,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -29,6 +31,12 @@ struct AuthArgs {
   bool insecure = false;
   bool allow_plain_http = false;
   bool check_sharing = false;
+  bool probe_epa = false;
+  int attempt_budget = 3;
+  bool show_secrets = false;
+  std::string method = "GET";
+  std::string body;
+  std::vector<std::string> headers;
   CommonOptions common;
 };
 
@@ -70,6 +78,37 @@ Result<std::string> ReadPassword(const AuthArgs& args) {
   return PromptPassword();
 }
 
+// --body TEXT, or --body @FILE for a file's contents.
+Result<std::optional<std::string>> ReadBody(const std::string& body) {
+  if (body.empty()) return std::optional<std::string>();
+  if (body.front() != '@') return std::optional<std::string>(body);
+  std::ifstream in(body.substr(1), std::ios::binary);
+  if (!in) return Fail(ErrorCode::kInvalidArgument, "--body: cannot read " + body.substr(1));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::optional<std::string>(std::move(text));
+}
+
+// "Name: value", with a token for a name; Authorization and the framing headers are exprobe's.
+Result<void> CheckHeader(const std::string& header) {
+  auto colon = header.find(':');
+  std::string name = header.substr(0, colon);
+  bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (colon == std::string::npos || !token)
+    return Fail(ErrorCode::kInvalidArgument, "--header '" + header + "': give it as 'Name: value'");
+  if (header.find_first_of("\r\n") != std::string::npos)
+    return Fail(ErrorCode::kInvalidArgument, "--header: line breaks are not allowed");
+  for (std::string_view own : {"authorization", "content-length", "transfer-encoding", "host"}) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == own)
+      return Fail(ErrorCode::kInvalidArgument, "--header: " + name + " is set by exprobe itself");
+  }
+  return {};
+}
+
 // "DOMAIN\user", "DOMAIN/user" or "user@domain"; a bare user has no domain.
 auth::NtlmCredentials SplitUser(const std::string& text) {
   auth::NtlmCredentials c;
@@ -97,6 +136,15 @@ int RunAuth(const AuthArgs& args) {
   auto cbt = auth::ParseChannelBindingMode(args.cbt);
   if (!cbt) return UsageError("auth: --cbt must be omit, zero, correct or wrong");
   if (args.max_legs < 1) return UsageError("auth: --max-legs must be at least 1");
+  if (args.attempt_budget < 1 || args.attempt_budget > 10)
+    return UsageError("auth: --attempt-budget must be between 1 and 10");
+  for (const auto& h : args.headers) {
+    if (auto ok = CheckHeader(h); !ok) return UsageError("auth: " + ok.error().message);
+  }
+  auto body = ReadBody(args.body);
+  if (!body) return UsageError("auth: " + body.error().message);
+  if (args.method.empty() || args.method.find_first_of(" \t\r\n") != std::string::npos)
+    return UsageError("auth: --method must be one HTTP method name, e.g. POST");
   auto password = ReadPassword(args);
   if (!password) return UsageError("auth: " + password.error().message);
 
@@ -111,6 +159,11 @@ int RunAuth(const AuthArgs& args) {
   options.max_legs = args.max_legs;
   options.allow_plain_http = args.allow_plain_http;
   options.check_sharing = args.check_sharing;
+  options.probe_epa = args.probe_epa;
+  options.attempt_budget = args.attempt_budget;
+  options.method = args.method;
+  options.body = *body;
+  options.headers = args.headers;
   options.http.net = *net_options;
   options.http.ca_file = args.ca_file;
   options.http.insecure = args.insecure;
@@ -119,9 +172,10 @@ int RunAuth(const AuthArgs& args) {
   checks::AuthCheckResult result = checks::RunAuthCheck(options);
 
   if (*format == Format::kJson) {
-    fmt::print("{}\n", report::AuthReportJson(result).dump(2));
+    fmt::print("{}\n", report::AuthReportJson(result, args.show_secrets).dump(2));
   } else {
-    fmt::print("{}", report::AuthReportText(result, {.verbose = args.common.verbose}));
+    fmt::print("{}", report::AuthReportText(result, {.verbose = args.common.verbose,
+                                                     .show_secrets = args.show_secrets}));
   }
   return static_cast<int>(report::AuthExitCode(result));
 }
@@ -154,6 +208,19 @@ std::function<int()> AddAuthCommand(CLI::App& app) {
   cmd->add_flag("--check-sharing", args->check_sharing,
                 "after success, send a request without credentials on a new connection: a "
                 "200 means authenticated connections are shared");
+  cmd->add_flag("--probe-epa", args->probe_epa,
+                "also try the other channel-binding modes (each a handshake, within the attempt "
+                "budget) to prove whether Extended Protection is enforced");
+  cmd->add_option("--attempt-budget", args->attempt_budget,
+                  "credential attempts allowed for the account in one run (lockout safety)")
+      ->capture_default_str();
+  cmd->add_option("--method", args->method, "HTTP method of every leg")->capture_default_str();
+  cmd->add_option("--body", args->body, "request body of every leg (TEXT or @FILE)");
+  cmd->add_option("--header", args->headers, "extra request header 'Name: value' (repeatable)")
+      ->type_name("HEADER");
+  cmd->add_flag("--show-secrets", args->show_secrets,
+                "with -v or JSON, print NTLM responses, session keys and MICs in hex (a lab only; "
+                "the password and Basic credentials are never printed)");
   AddCommonOptions(*cmd, args->common);
   return [args] { return RunAuth(*args); };
 }

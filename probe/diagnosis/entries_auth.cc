@@ -112,6 +112,71 @@ const std::vector<CatalogueEntry>& AuthEntries() {
        "Use the https URL. exprobe refuses plain HTTP unless --allow-plain-http is given, which "
        "is for a lab only.",
        {"RFC 7617 section 4"}},
+      {"auth.kerberos_only",
+       Severity::kCritical,
+       "Kerberos only: NTLM refused inside Negotiate",
+       "The server offers only Negotiate and refuses the NTLM token inside it (a SPNEGO reject, "
+       "or a bare 401 without a challenge). Only clients holding a Kerberos ticket for the "
+       "server's SPN can log on: machines outside the domain, clients without line of sight to "
+       "a domain controller (Outlook Anywhere from the internet) and accounts whose SPN lookup "
+       "fails fall back to NTLM and prompt for the password forever.",
+       "If NTLM must work here, add NTLM back to the virtual directory's providers "
+       "(Set-OutlookAnywhere -IISAuthenticationMethods Negotiate,NTLM,Basic, or IIS Windows "
+       "authentication providers Negotiate and NTLM). If Kerberos only is intended, make sure "
+       "every client can get a ticket: the SPN HTTP/<name> registered on the Alternate Service "
+       "Account (setspn -Q HTTP/mail.contoso.com), and test with --scheme kerberos after kinit.",
+       {kMsNtht,
+        "https://learn.microsoft.com/exchange/architecture/client-access/kerberos-auth-"
+        "for-load-balanced-client-access"}},
+      {"auth.epa_required",
+       Severity::kCritical,
+       "Extended Protection refuses this client's channel binding",
+       "Only a correct channel binding (the tls-server-end-point hash of the certificate the "
+       "server itself presents) authenticates; the same account with the binding this run sent "
+       "(none, all zero, or another certificate's) was refused with a fresh 401, exactly like a "
+       "wrong password. Exchange's Outlook Anywhere, MAPI/HTTP and OWA virtual directories "
+       "require it once Extended Protection is enabled; clients that send no binding, NTLMv1 "
+       "clients, and every client behind a device that re-terminates TLS are refused.",
+       "Find what changes the binding: a load balancer, WAF or TLS-inspecting proxy that "
+       "terminates TLS and re-encrypts with another certificate breaks Extended Protection (use "
+       "TLS pass-through, or bridging with the same certificate and key); update or replace "
+       "clients that send no binding. Only if neither is possible, lower tokenChecking on that "
+       "virtual directory (Require -> Allow) with ExchangeExtendedProtectionManagement.ps1, "
+       "knowing it weakens relay protection.",
+       {kExtendedProtection, kMsNlmp}},
+      {"auth.epa_binding_mismatch",
+       Severity::kCritical,
+       "Channel binding of another certificate: TLS re-terminated",
+       "The binding computed from the certificate exprobe received was refused, while the same "
+       "account without any binding was accepted: the server binds to a different certificate "
+       "than the one clients see. A load balancer, WAF or TLS-inspecting proxy terminates TLS "
+       "in front of the server with its own certificate; Extended Protection (Allow) then "
+       "refuses every client that sends a binding (modern Windows and Outlook do), which is an "
+       "endless password prompt for them.",
+       "Make the device pass TLS through to Exchange, or bridge with the same certificate and "
+       "key as the server; compare the certificate exprobe received (exprobe cert) with the "
+       "one bound in IIS on the server. Microsoft does not support SSL offloading with "
+       "Extended Protection.",
+       {kExtendedProtection}},
+      {"auth.epa_enforced",
+       Severity::kInfo,
+       "Extended Protection enforced",
+       "The correct channel binding authenticates and a wrong one is refused, so the server "
+       "checks bindings (IIS tokenChecking Allow or Require, told apart by whether a missing "
+       "binding is accepted). NTLM relay to this URL fails; clients behind devices that "
+       "re-terminate TLS would fail too.",
+       "Nothing to fix. Keep TLS pass-through on load balancers in front of this URL.",
+       {kExtendedProtection}},
+      {"auth.epa_not_enforced",
+       Severity::kInfo,
+       "Extended Protection not enforced",
+       "A wrong channel binding authenticated as well as the correct one: the server does not "
+       "check bindings (IIS tokenChecking None), so credentials relayed from another TLS "
+       "session are accepted here.",
+       "Enable Extended Protection on Exchange (ExchangeExtendedProtectionManagement.ps1 from "
+       "CSS-Exchange, after checking its prerequisites: consistent TLS settings on every server, "
+       "no SSL offloading, no NTLMv1 clients).",
+       {kExtendedProtection}},
   };
   return kEntries;
 }

@@ -117,6 +117,8 @@ struct HttpConnection::State {
   CurlSlist connect_to;
   int connections = 0;
   std::vector<HttpHeader> headers;  // filled by the header callback
+  std::string body;                 // filled by the body callback, up to the limit
+  bool body_overflow = false;
   int status_lines = 0;
   char error[CURL_ERROR_SIZE] = {};
 
@@ -141,7 +143,17 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-size_t OnBody(char*, size_t size, size_t count, void*) { return size * count; }
+// Keeps the body up to the limit; past it, returning short makes libcurl abort the transfer.
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* state = static_cast<HttpConnection::State*>(user);
+  std::size_t n = size * count;
+  if (state->body.size() + n > state->options.max_body_bytes) {
+    state->body_overflow = true;
+    return 0;
+  }
+  state->body.append(data, n);
+  return n;
+}
 
 int OnDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   auto* state = static_cast<HttpConnection::State*>(user);
@@ -192,6 +204,7 @@ Result<HttpConnection> HttpConnection::Create(const HttpOptions& options) {
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, state.get());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, state.get());
   if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
   if (options.insecure) {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -210,7 +223,14 @@ Result<HttpResponse> HttpConnection::Perform(const HttpRequest& request, const D
   if (deadline.Expired()) return Fail(ErrorCode::kTimeout, "deadline passed before " + request.url);
   CurlSlist headers;
   for (const auto& h : request.headers) headers.Append(h);
+  headers.Append("Expect:");  // no 100-continue round trip in the middle of a handshake
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+  if (request.body) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body->data());
+  } else {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);  // forget a previous request's body
+  }
   curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
                    request.method == "GET" ? nullptr : request.method.c_str());
   curl_easy_setopt(e, CURLOPT_NOBODY, request.method == "HEAD" ? 1L : 0L);
@@ -218,9 +238,17 @@ Result<HttpResponse> HttpConnection::Perform(const HttpRequest& request, const D
   curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, request.fresh_connection ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(deadline.RemainingMs()));
   state_->headers.clear();
+  state_->body.clear();
+  state_->body_overflow = false;
   state_->error[0] = '\0';
   CURLcode rc = curl_easy_perform(e);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);  // `headers` dies with this scope
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, nullptr);  // nor does the body outlive the call
+  if (state_->body_overflow) {
+    return Fail(ErrorCode::kMalformed,
+                request.method + " " + request.url + ": the response body exceeds " +
+                    std::to_string(state_->options.max_body_bytes) + " bytes; stopped reading");
+  }
   if (rc != CURLE_OK) {
     std::string why = state_->error[0] != '\0' ? state_->error : curl_easy_strerror(rc);
     return Fail(CodeFor(rc), request.method + " " + request.url + ": " + why);
@@ -238,6 +266,7 @@ Result<HttpResponse> HttpConnection::Perform(const HttpRequest& request, const D
   if (num_connects > 0) ++state_->connections;
   response.status = static_cast<int>(status);
   response.headers = std::move(state_->headers);
+  response.body = std::move(state_->body);
   response.connection = {state_->connections, num_connects > 0, static_cast<int>(local_port),
                          remote_ip != nullptr ? remote_ip : "", static_cast<int>(remote_port)};
   response.tls = scheme != nullptr && EqualsIgnoreCase(scheme, "https");

@@ -23,12 +23,16 @@ struct HttpOptions {
   std::string ca_file;    // extra trust anchors; empty: the system store
   bool insecure = false;  // -k: no certificate or name verification (shown in reports)
   TraceSink* trace = nullptr;
+  /// A response body beyond this many bytes ends the request with an error (a hostile or broken
+  /// server must not make exprobe read forever or hold gigabytes).
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
 };
 
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
+  std::optional<std::string> body;   // sent with Content-Length (POST and the like)
   bool fresh_connection = false;     // force a new TCP connection for this request
 };
 
@@ -50,6 +54,7 @@ struct ConnectionIdentity {
 struct HttpResponse {
   int status = 0;
   std::vector<HttpHeader> headers;  // of the final response only
+  std::string body;                 // at most HttpOptions::max_body_bytes
   ConnectionIdentity connection;
   bool tls = false;
   /// DER of the leaf certificate, captured when this request did the TLS handshake.

@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 // A token decoded and masked; Basic credentials are never kept, so they show as masked.
-json TokenJson(const checks::LegToken& token) {
+json TokenJson(const checks::LegToken& token, bool show_secrets) {
   json out{{"scheme", token.scheme}};
   if (token.basic) {
     out["token"] = {{"masked", true}, {"note", "Basic credentials are never shown"}};
@@ -22,7 +22,7 @@ json TokenJson(const checks::LegToken& token) {
   if (token.token.empty()) return out;
   auto decoded = auth::DecodeAuthToken(token.token);
   if (decoded) {
-    out["token"] = ToJson(auth::ViewAuthToken(*decoded, {}));
+    out["token"] = ToJson(auth::ViewAuthToken(*decoded, {.show_secrets = show_secrets}));
   } else {
     out["token"] = {{"length", token.token.size()},
                     {"fingerprint", auth::Fingerprint(token.token)},
@@ -31,7 +31,7 @@ json TokenJson(const checks::LegToken& token) {
   return out;
 }
 
-json LegJson(const checks::AuthLeg& leg) {
+json LegJson(const checks::AuthLeg& leg, bool show_secrets) {
   json out{{"n", leg.n},
            {"method", leg.method},
            {"status", leg.status},
@@ -42,35 +42,38 @@ json LegJson(const checks::AuthLeg& leg) {
              {"remote", fmt::format("{}:{}", leg.connection.remote_ip, leg.connection.remote_port)},
              {"close", leg.connection_close}}},
            {"offered", leg.offered}};
-  if (leg.sent) out["sent"] = TokenJson(*leg.sent);
-  if (leg.received) out["received"] = TokenJson(*leg.received);
+  if (leg.sent) out["sent"] = TokenJson(*leg.sent, show_secrets);
+  if (leg.received) out["received"] = TokenJson(*leg.received, show_secrets);
   json headers = json::object();
   for (const auto& h : leg.diagnostics) headers[h.name] = h.value;
   out["headers"] = headers;
   return out;
 }
 
-std::string TokenLine(const checks::LegToken& token) {
+std::string TokenLine(const checks::LegToken& token, bool show_secrets) {
   if (token.basic) return fmt::format("{} [credentials masked]", token.scheme);
   auto decoded = auth::DecodeAuthToken(token.token);
   if (!decoded)
     return fmt::format("{} ({} bytes, undecodable: {})", token.scheme, token.token.size(),
                        decoded.error().message);
-  auth::TokenField view = auth::ViewAuthToken(*decoded, {});
+  auth::TokenField view = auth::ViewAuthToken(*decoded, {.show_secrets = show_secrets});
   return fmt::format("{} {}\n{}", token.scheme, view.summary, TokenFieldText(view, 6));
 }
 
-std::string LegText(const checks::AuthLeg& leg, bool verbose) {
+std::string LegText(const checks::AuthLeg& leg, const TextOptions& options) {
+  const bool verbose = options.verbose;
   std::string out =
       fmt::format("  leg {}: {} -> {}  connection #{} ({}, local port {}){}\n", leg.n, leg.method,
                   leg.status, leg.connection.id, leg.connection.is_new ? "new" : "reused",
                   leg.connection.local_port, leg.connection_close ? ", Connection: close" : "");
   if (leg.sent) {
-    out += "    sent:     " + (verbose ? TokenLine(*leg.sent) : leg.sent->scheme) + "\n";
+    out += "    sent:     " +
+           (verbose ? TokenLine(*leg.sent, options.show_secrets) : leg.sent->scheme) + "\n";
   }
   if (!leg.offered.empty()) out += fmt::format("    offered:  {}\n", fmt::join(leg.offered, ", "));
   if (leg.received) {
-    out += "    received: " + (verbose ? TokenLine(*leg.received) : leg.received->scheme) + "\n";
+    out += "    received: " +
+           (verbose ? TokenLine(*leg.received, options.show_secrets) : leg.received->scheme) + "\n";
   }
   for (const auto& h : leg.diagnostics) out += fmt::format("    {}: {}\n", h.name, h.value);
   return out;
@@ -84,9 +87,19 @@ ExitCode AuthExitCode(const checks::AuthCheckResult& result) {
   return code;
 }
 
-json AuthReportJson(const checks::AuthCheckResult& result) {
+json AuthReportJson(const checks::AuthCheckResult& result, bool show_secrets) {
   json legs = json::array();
-  for (const auto& leg : result.legs) legs.push_back(LegJson(leg));
+  for (const auto& leg : result.legs) legs.push_back(LegJson(leg, show_secrets));
+  json trials = json::array();
+  for (const auto& t : result.epa_trials) {
+    json trial_legs = json::array();
+    for (const auto& leg : t.legs) trial_legs.push_back(LegJson(leg, show_secrets));
+    trials.push_back(json{{"cbt", auth::ChannelBindingModeName(t.cbt)},
+                          {"outcome", checks::AuthOutcomeName(t.outcome)},
+                          {"final_status", t.final_status},
+                          {"error", t.detail.empty() ? json(nullptr) : json(t.detail)},
+                          {"legs", trial_legs}});
+  }
   json findings = json::array();
   for (const auto& f : result.findings) findings.push_back(ToJson(f));
   ExitCode code = AuthExitCode(result);
@@ -100,6 +113,10 @@ json AuthReportJson(const checks::AuthCheckResult& result) {
            {"certificate_verification", !result.verification_disabled},
            {"outcome", checks::AuthOutcomeName(result.outcome)},
            {"legs", legs},
+           {"epa_trials", trials},
+           {"attempts", result.attempts},
+           {"notes", result.notes},
+           {"secrets_shown", show_secrets},
            {"findings", findings},
            {"status", ExitCodeName(code)},
            {"exit_code", static_cast<int>(code)},
@@ -119,9 +136,20 @@ std::string AuthReportText(const checks::AuthCheckResult& result, const TextOpti
                      auth::ChannelBindingModeName(result.cbt),
                      result.cbt_note.empty() ? "" : " (" + result.cbt_note + ")",
                      result.verification_disabled ? ", certificate NOT verified (--insecure)" : "");
-  for (const auto& leg : result.legs) out += LegText(leg, options.verbose);
+  for (const auto& leg : result.legs) out += LegText(leg, options);
+  for (const auto& t : result.epa_trials) {
+    out += fmt::format("  --probe-epa: cbt {} -> {} (final HTTP {}){}\n",
+                       auth::ChannelBindingModeName(t.cbt), checks::AuthOutcomeName(t.outcome),
+                       t.final_status, t.detail.empty() ? "" : ", error: " + t.detail);
+    if (options.verbose) {
+      for (const auto& leg : t.legs) out += LegText(leg, options);
+    }
+  }
+  out += fmt::format("  credential attempts: {}\n", result.attempts);
+  for (const auto& note : result.notes) out += fmt::format("  note: {}\n", note);
   if (result.error) out += fmt::format("error: {}\n", result.error->message);
-  out += FindingsText(result.findings, options);
+  if (options.show_secrets) out += "  (--show-secrets: responses, keys and MICs are shown)\n";
+  out += FindingsText(result.findings, options, AuthExitCode(result));
   return out;
 }
 

@@ -14,7 +14,8 @@ namespace probe::report {
 /// The exit code of an auth run: the worst finding, or UNKNOWN when the run hit an error.
 ExitCode AuthExitCode(const checks::AuthCheckResult& result);
 
-nlohmann::json AuthReportJson(const checks::AuthCheckResult& result);
+/// `show_secrets` (--show-secrets, for a lab) prints responses, keys and MICs in hex.
+nlohmann::json AuthReportJson(const checks::AuthCheckResult& result, bool show_secrets = false);
 std::string AuthReportText(const checks::AuthCheckResult& result, const TextOptions& options);
 
 }  // namespace probe::report

@@ -84,7 +84,8 @@ std::string CertificateText(std::size_t index, const tls::CertificateSummary& c)
 
 }  // namespace
 
-std::string FindingsText(const std::vector<Finding>& findings, const TextOptions& options) {
+std::string FindingsText(const std::vector<Finding>& findings, const TextOptions& options,
+                         std::optional<ExitCode> exit_code) {
   std::string out = "Findings\n";
   for (const auto& f : findings) {
     out += fmt::format("  {:<8} {}: {}\n", Upper(SeverityName(f.severity)), f.id, f.summary);
@@ -99,8 +100,7 @@ std::string FindingsText(const std::vector<Finding>& findings, const TextOptions
         out += fmt::format("           see:   {}\n", Join(f.references, " ; "));
     }
   }
-  Severity worst = WorstSeverity(findings);
-  ExitCode code = ExitCodeFor(worst);
+  ExitCode code = exit_code ? *exit_code : ExitCodeFor(WorstSeverity(findings));
   out += fmt::format("\nResult: {} (exit {})\n", Upper(ExitCodeName(code)), static_cast<int>(code));
   return out;
 }

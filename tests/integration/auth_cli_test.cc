@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -199,10 +200,95 @@ TEST_F(AuthCliTest, CheckSharingFindsNoSharingOnApache) {
   auto doc = Auth(kPassword, {"--check-sharing"}, &rc, &raw);
   EXPECT_EQ(rc, 0) << raw;
   EXPECT_EQ(FindingIds(doc), std::vector<std::string>{"auth.ok"});
-  ASSERT_EQ(doc["legs"].size(), 4u);
-  EXPECT_EQ(doc["legs"][3]["status"], 401);
-  EXPECT_TRUE(doc["legs"][3]["connection"]["new"].get<bool>());
-  EXPECT_FALSE(doc["legs"][3].contains("sent"));
+  // The handshake (3 legs), an anonymous request on a new connection, then a second handshake
+  // left half done (NEGOTIATE only) and another anonymous request interleaved with it.
+  ASSERT_EQ(doc["legs"].size(), 6u);
+  for (int i : {3, 5}) {
+    EXPECT_EQ(doc["legs"][i]["status"], 401);
+    EXPECT_TRUE(doc["legs"][i]["connection"]["new"].get<bool>());
+    EXPECT_FALSE(doc["legs"][i].contains("sent"));
+  }
+  EXPECT_EQ(doc["legs"][4]["received"]["scheme"], "NTLM");
+  EXPECT_EQ(doc["attempts"], 1) << "check-sharing sends no credentials";
+}
+
+// Apache never checks channel bindings: every mode authenticates, which --probe-epa reports as
+// Extended Protection not enforced, within a budget of three attempts.
+TEST_F(AuthCliTest, ProbeEpaOnApacheFindsBindingsNotEnforced) {
+  int rc = -1;
+  std::string raw;
+  auto doc = Auth(kPassword, {"--probe-epa"}, &rc, &raw);
+  EXPECT_EQ(rc, 0) << raw;
+  EXPECT_EQ(FindingIds(doc), (std::vector<std::string>{"auth.ok", "auth.epa_not_enforced"})) << raw;
+  ASSERT_EQ(doc["epa_trials"].size(), 2u) << raw;
+  EXPECT_EQ(doc["epa_trials"][0]["cbt"], "omit");
+  EXPECT_EQ(doc["epa_trials"][1]["cbt"], "wrong");
+  EXPECT_EQ(doc["attempts"], 3);
+  // A budget of two stops the probe before the third attempt, and says so.
+  doc = Auth(kPassword, {"--probe-epa", "--attempt-budget", "2"}, &rc, &raw);
+  EXPECT_EQ(doc["attempts"], 2) << raw;
+  EXPECT_EQ(doc["epa_trials"].size(), 1u);
+  ASSERT_EQ(doc["notes"].size(), 1u) << raw;
+  EXPECT_NE(doc["notes"][0].get<std::string>().find("attempt budget"), std::string::npos);
+  EXPECT_EQ(FindingIds(doc), std::vector<std::string>{"auth.ok"}) << "omit alone proves nothing";
+}
+
+// With a wrong password --probe-epa tries once without a binding (a re-terminated TLS would
+// pass there), then stops: two refusals and no success.
+TEST_F(AuthCliTest, ProbeEpaWithAWrongPasswordStopsAfterTwoRefusals) {
+  int rc = -1;
+  std::string raw;
+  auto doc = Auth("not-the-password", {"--probe-epa"}, &rc, &raw);
+  EXPECT_EQ(rc, 2) << raw;
+  EXPECT_EQ(FindingIds(doc), std::vector<std::string>{"auth.credentials_rejected"});
+  EXPECT_EQ(doc["attempts"], 2);
+  ASSERT_EQ(doc["epa_trials"].size(), 1u);
+  EXPECT_EQ(doc["epa_trials"][0]["outcome"], "rejected");
+  EXPECT_NE(raw.find("two handshakes were refused"), std::string::npos) << raw;
+}
+
+TEST_F(AuthCliTest, MethodBodyAndHeadersRideEveryLeg) {
+  int rc = -1;
+  std::string raw;
+  std::string body_file = dir_ + "/body.xml";
+  {
+    std::ofstream out(body_file);
+    out << "<soap:Envelope/>";
+  }
+  auto doc = Auth(kPassword,
+                  {"--method", "POST", "--body", "@" + body_file, "--header",
+                   "Content-Type: text/xml", "--header", "X-AnchorMailbox: alice@lab.test", "-v"},
+                  &rc, &raw);
+  EXPECT_EQ(doc["outcome"], "authenticated") << raw;
+  for (const auto& leg : doc["legs"]) EXPECT_EQ(leg["method"], "POST");
+  // -v traces the request headers on stderr (merged into the output here).
+  EXPECT_NE(raw.find("POST /ews/index.html"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("X-AnchorMailbox: alice@lab.test"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("Content-Length: 16"), std::string::npos) << raw;
+  for (const auto& bad :
+       std::vector<std::vector<std::string>>{{"--header", "Authorization: NTLM x"},
+                                             {"--header", "no colon"},
+                                             {"--body", "@/nonexistent/body"},
+                                             {"--method", "GET POST"}}) {
+    Auth(kPassword, bad, &rc, &raw);
+    EXPECT_EQ(rc, 3) << bad[1] << ": " << raw;
+  }
+}
+
+// Secrets are masked by default (a length and a fingerprint); --show-secrets prints them.
+TEST_F(AuthCliTest, ShowSecretsUnmasksResponsesButNeverThePassword) {
+  int rc = -1;
+  std::string raw;
+  auto masked = Auth(kPassword, {}, &rc, &raw);
+  std::string token = masked["legs"][2]["sent"]["token"].dump();
+  EXPECT_NE(token.find("\"masked\":true"), std::string::npos) << token;
+  EXPECT_EQ(masked["secrets_shown"], false);
+  auto shown = Auth(kPassword, {"--show-secrets"}, &rc, &raw);
+  token = shown["legs"][2]["sent"]["token"].dump();
+  EXPECT_EQ(token.find("\"masked\":true"), std::string::npos) << token;
+  EXPECT_NE(token.find("\"masked\":false"), std::string::npos) << token;
+  EXPECT_EQ(shown["secrets_shown"], true);
+  EXPECT_EQ(raw.find(kPassword), std::string::npos) << "the password leaked into the report";
 }
 
 TEST_F(AuthCliTest, WrongPasswordIsRejectedAndRunStops) {
