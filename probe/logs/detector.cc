@@ -96,7 +96,7 @@ void Detector::Add(const Request& r, std::string_view file, std::uint64_t line,
   if (IsLegacyVersion(r.target_version)) {
     BuildKey(Pattern::kProxiedToLegacy,
              {r.user, r.anchor_mailbox, r.protocol, r.target_server, r.target_version});
-    AddToGroup(Pattern::kProxiedToLegacy, r, where, 1, r.time, {}, kForever);
+    AddToGroup(Pattern::kProxiedToLegacy, r, where, 1, r.time, r.time, {}, kForever);
   }
   if (r.http_status == 401) {
     Unauthorized(r, where);
@@ -106,7 +106,7 @@ void Detector::Add(const Request& r, std::string_view file, std::uint64_t line,
              (r.backend_status >= 500 || r.http_status >= 500 || !r.error_code.empty())) {
     std::string detail = BackendDetail(r);
     BuildKey(Pattern::kBackendFailure, {r.user, r.client_ip, r.protocol, r.target_server, detail});
-    AddToGroup(Pattern::kBackendFailure, r, where, 1, r.time, detail, options_.window);
+    AddToGroup(Pattern::kBackendFailure, r, where, 1, r.time, r.time, detail, options_.window);
   }
 }
 
@@ -120,13 +120,13 @@ void Detector::Unauthorized(const Request& r, const Where& where) {
     if (IsLegacyVersion(r.target_version) && HasInvalidToken(r.generic_errors) &&
         (r.authenticated || !r.user.empty())) {
       BuildKey(Pattern::kBackendInvalidToken, {r.user, r.client_ip, r.protocol, r.target_server});
-      AddToGroup(Pattern::kBackendInvalidToken, r, where, 1, r.time,
+      AddToGroup(Pattern::kBackendInvalidToken, r, where, 1, r.time, r.time,
                  InvalidTokenExcerpt(r.generic_errors), options_.window);
     } else {
       std::string detail = BackendDetail(r);
       BuildKey(Pattern::kBackendFailure,
                {r.user, r.client_ip, r.protocol, r.target_server, detail});
-      AddToGroup(Pattern::kBackendFailure, r, where, 1, r.time, detail, options_.window);
+      AddToGroup(Pattern::kBackendFailure, r, where, 1, r.time, r.time, detail, options_.window);
     }
     return;
   }
@@ -139,7 +139,7 @@ void Detector::Unauthorized(const Request& r, const Where& where) {
                                      r.sub_status < 0 ? 0 : r.sub_status, r.win32_status,
                                      r.win32_status, Win32Name(r.win32_status));
     BuildKey(iis, {r.user, r.client_ip, r.protocol});
-    AddToGroup(iis, r, where, 1, r.time, detail, options_.window);
+    AddToGroup(iis, r, where, 1, r.time, r.time, detail, options_.window);
     EndHandshake(r);  // the handshake ended, in a failure this group explains
     return;
   }
@@ -147,18 +147,20 @@ void Detector::Unauthorized(const Request& r, const Where& where) {
   Streak* s = FindOrAddStreak(r);
   if (s == nullptr) return;
   if (s->count > 0 && r.time - s->last > options_.window) *s = Streak{};
-  if (s->count == 0) s->first = r.time;
+  // Lines of one client are not always in time order (merged or hand-edited logs).
+  s->first = s->count == 0 ? r.time : std::min(s->first, r.time);
+  s->last = s->count == 0 ? r.time : std::max(s->last, r.time);
   ++s->count;
-  s->last = std::max(s->last, r.time);
   if (s->count == options_.loop_threshold) {
     BuildKey(Pattern::kAuthLoop, {r.user, r.client_ip, r.protocol});
     s->group = AddToGroup(
-        Pattern::kAuthLoop, r, where, s->count, s->first,
+        Pattern::kAuthLoop, r, where, s->count, s->first, s->last,
         fmt::format("{} or more 401s in a row without a success", options_.loop_threshold),
         options_.window);
   } else if (s->count > options_.loop_threshold && s->group >= 0) {
     Group& g = groups_[static_cast<std::size_t>(s->group)];
     ++g.count;
+    g.first = std::min(g.first, r.time);
     g.last = std::max(g.last, r.time);
   }
 }
@@ -201,15 +203,15 @@ void Detector::BuildKey(Pattern p, std::initializer_list<std::string_view> parts
 }
 
 std::int64_t Detector::AddToGroup(Pattern p, const Request& r, const Where& where,
-                                  std::uint64_t count, TimeMs first, std::string_view detail,
-                                  TimeMs window) {
+                                  std::uint64_t count, TimeMs first, TimeMs last,
+                                  std::string_view detail, TimeMs window) {
   auto it = open_.find(key_);
   if (it != open_.end()) {
     Group& g = groups_[it->second];
-    if (r.time - g.last <= window && g.first - r.time <= window) {
+    if (first - g.last <= window && g.first - last <= window) {
       g.count += count;
       g.first = std::min(g.first, first);
-      g.last = std::max(g.last, r.time);
+      g.last = std::max(g.last, last);
       return static_cast<std::int64_t>(it->second);
     }
   }
@@ -231,7 +233,7 @@ std::int64_t Detector::AddToGroup(Pattern p, const Request& r, const Where& wher
   g.detail = std::string(detail);
   g.count = count;
   g.first = first;
-  g.last = r.time;
+  g.last = last;
   g.sample = SampleLine{std::string(where.file), where.line,
                         std::string(where.text.substr(0, kSampleBytes))};
   groups_.push_back(std::move(g));

@@ -101,9 +101,10 @@ class Detector {
   void ResetStreak(const Request& r, std::string_view user);
   Streak* FindOrAddStreak(const Request& r);
   void BuildKey(Pattern p, std::initializer_list<std::string_view> parts);
-  // Adds `count` requests to the open group of key_ (or a new one); its index, or -1 if dropped.
+  // Adds `count` requests seen from `first` to `last` to the open group of key_ (or a new one);
+  // its index, or -1 if dropped.
   std::int64_t AddToGroup(Pattern p, const Request& r, const Where& where, std::uint64_t count,
-                          TimeMs first, std::string_view detail, TimeMs window);
+                          TimeMs first, TimeMs last, std::string_view detail, TimeMs window);
   void Sweep();
 
   DetectorOptions options_;

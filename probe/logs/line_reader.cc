@@ -90,16 +90,19 @@ Result<std::unique_ptr<ByteSource>> OpenLogFile(const std::string& path) {
 }
 
 LineReader::LineReader(ByteSource& source, std::size_t max_line)
-    : source_(source), max_line_(max_line), buffer_(kReadChunk + max_line + 1) {}
+    : source_(source),
+      max_line_(max_line),
+      buffer_(std::make_unique_for_overwrite<char[]>(kReadChunk + max_line + 1)),
+      capacity_(kReadChunk + max_line + 1) {}
 
 bool LineReader::Fill() {
   if (eof_ || error_) return false;
   if (begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  auto n = source_.Read(std::span<char>(buffer_.data() + end_, buffer_.size() - end_));
+  auto n = source_.Read(std::span<char>(buffer_.get() + end_, capacity_ - end_));
   if (!n) {
     error_ = n.error();
     return false;
@@ -117,7 +120,7 @@ std::optional<Line> LineReader::Next() {
   std::size_t scanned = begin_;  // bytes before this offset hold no '\n'
   bool skipping = false;         // inside a line longer than the cap
   for (;;) {
-    const char* base = buffer_.data();
+    const char* base = buffer_.get();
     const void* nl = scanned < end_ ? std::memchr(base + scanned, '\n', end_ - scanned) : nullptr;
     if (nl != nullptr) {
       std::size_t stop = static_cast<const char*>(nl) - base;
@@ -139,7 +142,7 @@ std::optional<Line> LineReader::Next() {
   if (error_) return std::nullopt;  // a partial line before a read error is not a line
   if (begin_ == end_ && !skipping) return std::nullopt;
   // The last line has no "\n" (a log being written, or a copy cut short).
-  std::string_view text(buffer_.data() + begin_, end_ - begin_);
+  std::string_view text(buffer_.get() + begin_, end_ - begin_);
   begin_ = end_;
   ++number_;
   if (skipping || text.size() > max_line_) return Line{{}, number_, true};

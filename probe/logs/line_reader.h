@@ -9,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "probe/core/result.h"
 
@@ -63,7 +62,8 @@ class LineReader {
 
   ByteSource& source_;
   std::size_t max_line_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;  // not zeroed: a fresh megabyte per file adds up
+  std::size_t capacity_;
   std::size_t begin_ = 0, end_ = 0;
   std::uint64_t number_ = 0;
   std::uint64_t bytes_ = 0;

@@ -124,6 +124,16 @@ TEST(DetectorTest, LoopsOfOneClientWithinTheWindowShareAGroup) {
   EXPECT_EQ(groups[1].count, 7u);   // an hour later: a new window
 }
 
+TEST(DetectorTest, LinesOutOfTimeOrderKeepFirstBeforeLast) {
+  Feed f;
+  for (int i = 0; i < 7; ++i) f.Add(Anonymous401(kT0 + (10 - i) * kSecond));  // backwards
+  auto groups = f.detector.TakeGroups();
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].count, 7u);
+  EXPECT_EQ(groups[0].first, kT0 + 4 * kSecond);
+  EXPECT_EQ(groups[0].last, kT0 + 10 * kSecond);
+}
+
 TEST(DetectorTest, ClientsProtocolsAndFrontEndsAreSeparate) {
   Feed f;
   for (int i = 0; i < 3; ++i) {
