@@ -4,3 +4,5 @@
 set -euo pipefail
 here=$(dirname "$0")
 /usr/bin/python3 "$here/tls_bench.py" "$1" "${2:-5}"
+# exprobe logs: throughput and peak RSS on generated 100 MB and 1 GB HttpProxy logs in /tmp.
+/usr/bin/python3 "$here/logs_bench.py" "$1"
