@@ -9,6 +9,7 @@
 #include "probe/auth/base64.h"
 #include "probe/auth/crypto.h"
 #include "probe/auth/gss_mechs.h"
+#include "probe/auth/kerberos.h"
 #include "probe/auth/spnego.h"
 #include "probe/auth/token.h"
 #include "probe/diagnosis/catalogue.h"
@@ -78,6 +79,8 @@ Result<Offered> ParseOffered(const http::HttpResponse& response) {
 // carry NTLM anyway, so auto prefers the plainer raw NTLM when it is offered.
 std::optional<AuthScheme> ChooseScheme(AuthScheme wanted, const Offered& offered) {
   auto has = [&](std::string_view s) { return FindChallenge(offered.challenges, s) != nullptr; };
+  if (wanted == AuthScheme::kKerberos)
+    return has("Negotiate") || has("Kerberos") ? std::optional(wanted) : std::nullopt;
   if (wanted != AuthScheme::kAuto)
     return has(AuthSchemeName(wanted)) ? std::optional(wanted) : std::nullopt;
   for (AuthScheme s : {AuthScheme::kNtlm, AuthScheme::kNegotiate, AuthScheme::kBasic}) {
@@ -178,13 +181,15 @@ std::string_view AuthSchemeName(AuthScheme scheme) {
       return "Negotiate";
     case AuthScheme::kBasic:
       return "Basic";
+    case AuthScheme::kKerberos:
+      return "Kerberos";
   }
   return "?";
 }
 
 std::optional<AuthScheme> ParseAuthScheme(std::string_view name) {
-  for (AuthScheme s :
-       {AuthScheme::kAuto, AuthScheme::kNtlm, AuthScheme::kNegotiate, AuthScheme::kBasic}) {
+  for (AuthScheme s : {AuthScheme::kAuto, AuthScheme::kNtlm, AuthScheme::kNegotiate,
+                       AuthScheme::kBasic, AuthScheme::kKerberos}) {
     if (Lower(AuthSchemeName(s)) == Lower(name)) return s;
   }
   return std::nullopt;
@@ -239,6 +244,7 @@ class AuthRun {
   Result<void> KerberosOnly(const AuthLeg& leg);
   Result<void> Basic();
   Result<void> Ntlm(bool spnego);
+  Result<void> Kerberos(const std::vector<std::string>& offered);
   Result<Bytes> BindingData();
   Result<void> Handshake();
   Result<void> Classify();
@@ -249,7 +255,8 @@ class AuthRun {
   std::optional<http::HttpConnection> connection_;
   std::optional<Bytes> peer_certificate_;
   http::UrlParts url_;
-  bool extra_legs_ = false;  // --check-sharing's legs come after the handshake's --max-legs
+  bool extra_legs_ = false;     // --check-sharing's legs come after the handshake's --max-legs
+  bool kerberos_sent_ = false;  // the credentials were a Kerberos AP-REQ
 };
 
 Result<AuthLeg*> AuthRun::Send(const std::optional<LegToken>& token, std::string authorization,
@@ -391,6 +398,52 @@ Result<void> AuthRun::Ntlm(bool spnego) {
   return {};
 }
 
+// Kerberos through GSS-API, SPNEGO-wrapped for Negotiate (raw for a "Kerberos" offer). Without
+// a usable ticket the run says why and, with credentials given, goes on with NTLM inside
+// Negotiate as Windows would, so the report shows what the server does next.
+Result<void> AuthRun::Kerberos(const std::vector<std::string>& offered) {
+  auto offers = [&](std::string_view s) {
+    return std::any_of(offered.begin(), offered.end(),
+                       [&](const std::string& o) { return Lower(o) == Lower(s); });
+  };
+  auth::KerberosOptions ko;
+  ko.spn = options_.kerberos_spn;
+  ko.ccache = options_.kerberos_ccache;
+  const bool raw = !offers("Negotiate");
+  ko.framing = raw ? auth::KerberosFraming::kRaw : auth::KerberosFraming::kSpnego;
+  const std::string scheme = raw ? "Kerberos" : "Negotiate";
+  auto client = auth::KerberosClient::Start(url_.host, ko, deadline_);
+  if (!client) {
+    const auto& e = client.error();
+    result_.kerberos_spn = e.spn;
+    result_.kerberos_not_used = e.message;
+    bool fallback = !options_.credentials.user.empty() && offers("Negotiate");
+    result_.findings.push_back(MakeFinding(
+        "auth.kerberos_unavailable",
+        "Kerberos could not be used (" + std::string(auth::KerberosFailureName(e.failure)) + "): " +
+            e.message + (fallback ? "; going on with NTLM inside Negotiate, as Windows would" : ""),
+        {"SPN: " + e.spn, "GSS-API: " + e.major_text + " / " + e.minor_text}));
+    if (!fallback) return Fail(e.ToError());
+    result_.scheme = "Negotiate";
+    return Ntlm(true);
+  }
+  result_.kerberos_spn = client->spn();
+  result_.kerberos_principal = client->credential().principal;
+  kerberos_sent_ = true;
+  auto leg =
+      Send(LegToken{scheme, client->token()}, scheme + " " + auth::Base64Encode(client->token()));
+  if (!leg) return Fail(leg.error());
+  if ((*leg)->status != 401 && (*leg)->received && !(*leg)->received->token.empty()) {
+    auto step = client->Step((*leg)->received->token, deadline_);
+    if (step) {
+      result_.kerberos_mutual = client->complete();
+    } else {
+      result_.notes.push_back("Kerberos mutual authentication failed: " + step.error().message);
+    }
+  }
+  return {};
+}
+
 // A Negotiate acceptor that refuses NTLM inside SPNEGO (a NegTokenResp reject, or a bare
 // 401 without a token) accepts Kerberos only: clients without a ticket can never log on.
 Result<void> AuthRun::KerberosOnly(const AuthLeg& leg) {
@@ -444,8 +497,9 @@ Result<void> AuthRun::Handshake() {
     return {};
   }
   result_.scheme = std::string(AuthSchemeName(*chosen));
-  Result<void> done =
-      *chosen == AuthScheme::kBasic ? Basic() : Ntlm(*chosen == AuthScheme::kNegotiate);
+  Result<void> done = *chosen == AuthScheme::kBasic      ? Basic()
+                      : *chosen == AuthScheme::kKerberos ? Kerberos(leg.offered)
+                                                         : Ntlm(*chosen == AuthScheme::kNegotiate);
   if (!done) return done;
   if (!result_.findings.empty()) return {};  // decided before the credentials went out
   return Classify();
@@ -458,6 +512,12 @@ Result<void> AuthRun::Classify() {
     return Fail(ErrorCode::kUnsupported, "leg " + std::to_string(last.n) + ": unexpected HTTP " +
                                              std::to_string(last.status));
   result_.outcome = c.outcome;
+  if (kerberos_sent_ && c.outcome == AuthOutcome::kRejected) {
+    c.findings = {MakeFinding("auth.kerberos_rejected",
+                              "The server refused the Kerberos ticket for " + result_.kerberos_spn +
+                                  " (leg " + std::to_string(last.n) + ")",
+                              LegEvidence(result_.legs))};
+  }
   result_.findings.insert(result_.findings.end(), c.findings.begin(), c.findings.end());
   if (options_.check_sharing && c.outcome == AuthOutcome::kAuthenticated) return CheckSharing();
   return {};
@@ -598,7 +658,7 @@ void AddEpaFindings(AuthCheckResult& r) {
         evidence));
   } else if (omit == AuthOutcome::kRejected || wrong == AuthOutcome::kRejected) {
     std::string level =
-        omit == AuthOutcome::kRejected          ? "only a correct binding is accepted (Require)"
+        omit == AuthOutcome::kRejected        ? "only a correct binding is accepted (Require)"
         : omit == AuthOutcome::kAuthenticated ? "a missing binding is accepted, a wrong one "
                                                 "refused (Allow)"
                                               : "a wrong binding is refused (Allow or Require)";

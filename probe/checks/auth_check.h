@@ -18,8 +18,9 @@
 
 namespace probe::checks {
 
-enum class AuthScheme { kAuto, kNtlm, kNegotiate, kBasic };
-std::string_view AuthSchemeName(AuthScheme scheme);  // "auto", "NTLM", "Negotiate", "Basic"
+enum class AuthScheme { kAuto, kNtlm, kNegotiate, kBasic, kKerberos };
+std::string_view AuthSchemeName(
+    AuthScheme scheme);  // "auto", "NTLM", "Negotiate", "Basic", "Kerberos"
 std::optional<AuthScheme> ParseAuthScheme(std::string_view name);  // "auto", "ntlm", ...
 
 enum class AuthOutcome { kAuthenticated, kRejected, kLoop, kError };
@@ -45,6 +46,11 @@ struct AuthCheckOptions {
   http::HttpOptions http;
   std::chrono::milliseconds timeout{10000};  // total, for every leg
   std::string workstation = "EXPROBE";
+  /// --scheme kerberos: the SPN (default HTTP@<host>) and the credentials cache (default the
+  /// environment's). Without a usable ticket, and with credentials given, the run falls back to
+  /// NTLM inside Negotiate as Windows does, after saying why.
+  std::string kerberos_spn;
+  std::string kerberos_ccache;
 };
 
 /// A token as it crossed the wire in an Authorization or WWW-Authenticate header. Basic
@@ -83,7 +89,11 @@ struct AuthCheckResult {
   std::string account;  // DOMAIN\user, as it went out
   std::string scheme;   // the scheme used, "" before one was chosen
   auth::ChannelBindingMode cbt = auth::ChannelBindingMode::kCorrect;
-  std::string cbt_note;  // why the mode sent differs from the one asked for, if it does
+  std::string cbt_note;            // why the mode sent differs from the one asked for, if it does
+  std::string kerberos_spn;        // the SPN asked for, when Kerberos was tried
+  std::string kerberos_principal;  // the client principal of the ticket used
+  std::string kerberos_not_used;   // why Kerberos was not used, when it was asked for
+  bool kerberos_mutual = false;    // the server's AP-REP was verified
   bool tls = false;
   bool verification_disabled = false;  // --insecure
   AuthOutcome outcome = AuthOutcome::kError;

@@ -32,6 +32,8 @@ struct AuthArgs {
   bool allow_plain_http = false;
   bool check_sharing = false;
   bool probe_epa = false;
+  std::string spn;
+  std::string ccache;
   int attempt_budget = 3;
   bool show_secrets = false;
   std::string method = "GET";
@@ -132,7 +134,9 @@ int RunAuth(const AuthArgs& args) {
   auto timeout = ParseTimeout(args.common);
   if (!timeout) return UsageError("auth: " + timeout.error().message);
   auto scheme = checks::ParseAuthScheme(args.scheme);
-  if (!scheme) return UsageError("auth: --scheme must be auto, ntlm, negotiate or basic");
+  if (!scheme) return UsageError("auth: --scheme must be auto, ntlm, negotiate, kerberos or basic");
+  if (args.user.empty() && *scheme != checks::AuthScheme::kKerberos)
+    return UsageError("auth: -u DOMAIN\\user is required (only --scheme kerberos can do without)");
   auto cbt = auth::ParseChannelBindingMode(args.cbt);
   if (!cbt) return UsageError("auth: --cbt must be omit, zero, correct or wrong");
   if (args.max_legs < 1) return UsageError("auth: --max-legs must be at least 1");
@@ -145,7 +149,8 @@ int RunAuth(const AuthArgs& args) {
   if (!body) return UsageError("auth: " + body.error().message);
   if (args.method.empty() || args.method.find_first_of(" \t\r\n") != std::string::npos)
     return UsageError("auth: --method must be one HTTP method name, e.g. POST");
-  auto password = ReadPassword(args);
+  Result<std::string> password = std::string();
+  if (!args.user.empty()) password = ReadPassword(args);
   if (!password) return UsageError("auth: " + password.error().message);
 
   StderrTrace trace;
@@ -154,6 +159,8 @@ int RunAuth(const AuthArgs& args) {
   options.credentials = SplitUser(args.user);
   options.credentials.password = std::move(*password);
   options.scheme = *scheme;
+  options.kerberos_spn = args.spn;
+  options.kerberos_ccache = args.ccache;
   options.cbt = *cbt;
   options.new_connection_per_leg = args.new_connection_per_leg;
   options.max_legs = args.max_legs;
@@ -187,12 +194,16 @@ std::function<int()> AddAuthCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "auth", "NTLM / Negotiate / Basic handshake leg by leg; classifies a 401 loop");
   cmd->add_option("url", args->url, "https URL that asks for authentication")->required();
-  cmd->add_option("-u,--user", args->user, "DOMAIN\\user (or user@domain)")->required();
+  cmd->add_option("-u,--user", args->user,
+                  "DOMAIN\\user (or user@domain); with --scheme kerberos, for the NTLM fallback");
   auto* env = cmd->add_option("--password-env", args->password_env,
                               "read the password from this environment variable");
   cmd->add_option("--password-file", args->password_file, "read the password from this file")
       ->excludes(env);
-  cmd->add_option("--scheme", args->scheme, "auto, ntlm, negotiate or basic")
+  cmd->add_option("--spn", args->spn, "Kerberos service principal (default HTTP@<url host>)");
+  cmd->add_option("--ccache", args->ccache,
+                  "Kerberos credentials cache, e.g. FILE:/tmp/krb5cc (default: KRB5CCNAME)");
+  cmd->add_option("--scheme", args->scheme, "auto, ntlm, negotiate, kerberos or basic")
       ->capture_default_str();
   cmd->add_option("--cbt", args->cbt, "channel binding: omit, zero, correct or wrong")
       ->capture_default_str();

@@ -128,6 +128,34 @@ const std::vector<CatalogueEntry>& AuthEntries() {
        {kMsNtht,
         "https://learn.microsoft.com/exchange/architecture/client-access/kerberos-auth-"
         "for-load-balanced-client-access"}},
+      {"auth.kerberos_unavailable",
+       Severity::kWarning,
+       "Kerberos could not be used",
+       "Kerberos was asked for but no service ticket could be had: no credentials cache or no "
+       "ticket-granting ticket (kinit not run, or the machine is not in the domain), an expired "
+       "ticket, no SPN HTTP/<host> registered for the name used (KDC_ERR_S_PRINCIPAL_UNKNOWN), "
+       "an unreachable KDC or clock skew. Windows clients then fall back to NTLM inside "
+       "Negotiate silently; where NTLM is refused (Kerberos only) they prompt forever.",
+       "Follow the reason given: kinit (or log on to the domain) for no ticket; register the SPN "
+       "on the Exchange Alternate Service Account for the namespace (setspn -S HTTP/mail."
+       "contoso.com CONTOSO\\EXCH-ASA$, then Set-ClientAccessService -AlternateServiceAccount"
+       "Credential); check the DNS/KDC reachability and time synchronisation.",
+       {"https://learn.microsoft.com/exchange/architecture/client-access/kerberos-auth-for-"
+        "load-balanced-client-access"}},
+      {"auth.kerberos_rejected",
+       Severity::kCritical,
+       "Kerberos ticket refused",
+       "The client obtained a service ticket and sent it, and the server answered 401: it cannot "
+       "decrypt the ticket or refuses it. Typical causes: the SPN is registered on another "
+       "account than the one whose key the server holds (the Alternate Service Account "
+       "credential not deployed to every server behind the namespace, or a duplicate SPN), a "
+       "stale keytab after a password change, or a clock skewed beyond five minutes.",
+       "Find the account holding the SPN (setspn -Q HTTP/<name>) and make every server behind the "
+       "namespace use that account's credential (Set-ClientAccessService "
+       "-AlternateServiceAccountCredential, RollAlternateServiceAccountPassword.ps1); remove "
+       "duplicate SPNs (setspn -X); check time synchronisation.",
+       {"https://learn.microsoft.com/exchange/architecture/client-access/kerberos-auth-for-"
+        "load-balanced-client-access"}},
       {"auth.epa_required",
        Severity::kCritical,
        "Extended Protection refuses this client's channel binding",

@@ -122,6 +122,14 @@ json AuthReportJson(const checks::AuthCheckResult& result, bool show_secrets) {
            {"exit_code", static_cast<int>(code)},
            {"duration_ms", result.duration_ms}};
   if (!result.cbt_note.empty()) out["cbt_note"] = result.cbt_note;
+  if (!result.kerberos_spn.empty()) {
+    out["kerberos"] = {
+        {"spn", result.kerberos_spn},
+        {"client_principal", result.kerberos_principal},
+        {"not_used",
+         result.kerberos_not_used.empty() ? json(nullptr) : json(result.kerberos_not_used)},
+        {"mutual", result.kerberos_mutual}};
+  }
   if (result.error)
     out["error"] = {{"code", ErrorCodeName(result.error->code)},
                     {"message", result.error->message}};
@@ -136,6 +144,13 @@ std::string AuthReportText(const checks::AuthCheckResult& result, const TextOpti
                      auth::ChannelBindingModeName(result.cbt),
                      result.cbt_note.empty() ? "" : " (" + result.cbt_note + ")",
                      result.verification_disabled ? ", certificate NOT verified (--insecure)" : "");
+  if (!result.kerberos_spn.empty()) {
+    out += fmt::format(
+        "  kerberos: spn {}{}{}\n", result.kerberos_spn,
+        result.kerberos_principal.empty() ? "" : ", ticket of " + result.kerberos_principal,
+        result.kerberos_not_used.empty() ? (result.kerberos_mutual ? ", mutual auth verified" : "")
+                                         : ", not used: " + result.kerberos_not_used);
+  }
   for (const auto& leg : result.legs) out += LegText(leg, options);
   for (const auto& t : result.epa_trials) {
     out += fmt::format("  --probe-epa: cbt {} -> {} (final HTTP {}){}\n",
