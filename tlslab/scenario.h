@@ -100,7 +100,21 @@ enum class WindowsServer { k2008R2, k2012R2, k2016, k2019, k2022 };
 std::string_view WindowsServerName(WindowsServer server);  // "2008r2", ..., "2022"
 std::optional<WindowsServer> ParseWindowsServer(std::string_view name);
 
-/// A listener's NTLM/Negotiate authentication (the listener's `auth:` mapping).
+/// A listener's NTLM/Negotiate authentication (the listener's `auth:` mapping):
+///   users:                          # top level: the accounts every auth listener checks
+///     - account: CONTOSO\alice      # NetBIOS domain \ user
+///       password: "Passw0rd!"       # lab-only
+///   listeners:
+///     - name: frontend
+///       auth:                       # absent: no authentication
+///         schemes: [Negotiate, NTLM]  # offer order (default); NTLM and/or Negotiate
+///         computer: EX2016FE          # required NetBIOS name (1-15 of A-Z 0-9 - _)
+///         domain: CONTOSO             # required NetBIOS domain
+///         dns_domain: contoso.test    # default: lower(domain) + ".test"
+///         windows: "2016"             # 2008r2 | 2012r2 | 2016 (default) | 2019 | 2022
+///         epa: accept                 # off (default) | accept | require
+///         faults: [close_after_challenge, always_401, kerberos_only, shared_upstream]
+///         anonymous: ["/healthcheck.htm"]  # path suffixes served without auth (the default)
 struct AuthSettings {
   std::vector<AuthScheme> schemes{AuthScheme::kNegotiate, AuthScheme::kNtlm};  // offer order
   std::string computer;    // NetBIOS computer name, upper case: CHALLENGE and X-FEServer

@@ -4,6 +4,7 @@
 // the client sees: statuses, headers, and which TCP connection carried each leg.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "probe/auth/base64.h"
 #include "probe/http/http_client.h"
+#include "tests/support/process.h"
 #include "tests/tlslab/auth_test_support.h"
 #include "tests/tlslab/openssl_client.h"
 #include "tlslab/lab_server.h"
@@ -339,6 +341,58 @@ TEST_F(AuthServerTest, CoexistenceFrontEndAndLegacyCas) {
   http::HttpResponse health = Get(anonymous, Url("frontend", "/owa/healthcheck.htm"));
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(Header(health, "X-Tlslab-User"), "(absent)");
+}
+
+// Clients nobody on the project wrote: curl's own NTLMv2 (no MIC, no channel binding, a 64-byte
+// AUTHENTICATE header) and, through curl --negotiate, MIT GSS-API with gss-ntlmssp (SPNEGO with
+// a MIC and a mechListMIC, and it checks the server's mechListMIC on the 200).
+TEST_F(AuthServerTest, CurlAndGssNtlmsspAuthenticate) {
+  if (!testsupport::HaveProgram("curl")) GTEST_SKIP() << "no curl";
+  Start("auth-faults");
+  auto curl = [&](std::vector<std::string> args, const std::string& url) {
+    std::vector<std::string> argv = {"env",
+                                     "NTLM_USER_FILE=" + dir_.path() + "/ntlm_users",
+                                     "NTLMUSER=CONTOSO\\alice",
+                                     "KRB5_CONFIG=/dev/null",
+                                     "KRB5CCNAME=FILE:" + dir_.path() + "/no_ccache",
+                                     "curl",
+                                     "-sS",
+                                     "--max-time",
+                                     "20",
+                                     "--cacert",
+                                     ca_file_,
+                                     "-D",
+                                     "-",
+                                     "-o",
+                                     "/dev/null"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(url);
+    return testsupport::RunCommand(argv, 30s).output;
+  };
+  dir_.Write("ntlm_users", "CONTOSO:alice:Passw0rd!\n");
+  std::string ntlm = curl({"--ntlm", "-u", "CONTOSO\\alice:Passw0rd!"}, Url("ok"));
+  EXPECT_NE(ntlm.find("HTTP/1.1 200 OK"), std::string::npos) << ntlm;
+  EXPECT_NE(ntlm.find("X-Tlslab-User: CONTOSO\\alice"), std::string::npos) << ntlm;
+  std::string wrong = curl({"--ntlm", "-u", "CONTOSO\\alice:passw0rd!"}, Url("ok"));
+  EXPECT_EQ(wrong.find("200 OK"), std::string::npos) << wrong;
+  // curl's NTLM has no channel binding: a legacy client, refused by epa require.
+  std::string epa = curl({"--ntlm", "-u", "CONTOSO\\alice:Passw0rd!"}, Url("epa-require"));
+  EXPECT_EQ(epa.find("200 OK"), std::string::npos) << epa;
+  EXPECT_NE(log_.Text().find("auth: NTLM CONTOSO\\alice authenticated (workstation"),
+            std::string::npos)
+      << log_.Text();
+
+  if (!std::ifstream("/etc/gss/mech.d/mech.ntlmssp.conf")) {
+    GTEST_SKIP() << "gss-ntlmssp is not installed";
+  }
+  std::string spnego = curl({"--negotiate", "-u", ":"}, Url("ok"));
+  EXPECT_NE(spnego.find("HTTP/1.1 200 OK"), std::string::npos) << spnego << log_.Text();
+  EXPECT_NE(spnego.find("WWW-Authenticate: Negotiate oRsw"), std::string::npos) << spnego;
+  std::string log = log_.Text();
+  std::size_t line = log.find("auth: Negotiate CONTOSO\\alice authenticated");
+  ASSERT_NE(line, std::string::npos) << log;
+  EXPECT_NE(log.substr(line, log.find('\n', line) - line).find("MIC verified"), std::string::npos)
+      << log;
 }
 
 TEST_F(AuthServerTest, ListenersWithoutAuthAnswerAsBefore) {
