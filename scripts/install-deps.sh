@@ -20,6 +20,9 @@ packages=(
   # Kerberos tests: a private MIT KDC on loopback (kdb5_util, kadmin.local from krb5-admin-server;
   # kadmind is never started) and kinit/klist from krb5-user
   krb5-kdc krb5-admin-server krb5-user
+  # exprobe run/serve tests: a real Prometheus (and promtool) started by the tests on loopback,
+  # jsonschema for the exprobe/1 schema, junitparser as the JUnit consumer
+  prometheus python3-jsonschema python3-junitparser
 )
 
 missing=()
