@@ -257,6 +257,29 @@ Result<std::vector<SocketAddress>> Lookup(std::string_view host, std::uint16_t p
   return query.addresses;
 }
 
+// ---- SRV
+
+struct SrvQuery {
+  bool done = false;
+  int status = ARES_SUCCESS;
+  std::vector<SrvRecord> records;
+};
+
+// c-ares parses the answer (bounds-checked); names longer than DNS allows are dropped.
+void OnSrv(void* arg, int status, int /*timeouts*/, unsigned char* answer, int length) {
+  auto* query = static_cast<SrvQuery*>(arg);
+  query->done = true;
+  query->status = status;
+  if (status != ARES_SUCCESS || answer == nullptr) return;
+  ares_srv_reply* replies = nullptr;
+  query->status = ares_parse_srv_reply(answer, length, &replies);
+  for (auto* r = replies; r != nullptr; r = r->next) {
+    if (r->host == nullptr || std::strlen(r->host) > 253) continue;
+    query->records.push_back({r->host, r->port, r->priority, r->weight});
+  }
+  if (replies != nullptr) ares_free_data(replies);
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -341,6 +364,41 @@ Result<ResolvedTarget> ResolveTarget(std::string_view host, std::uint16_t port,
   target.addresses = std::move(*addresses);
   target.via += DnsVia(options);
   return target;
+}
+
+Result<std::vector<SrvRecord>> ResolveSrv(std::string_view name, const NetOptions& options,
+                                          const Deadline& deadline, TraceSink* trace) {
+  const auto start = Clock::now();
+  const int budget_ms = deadline.RemainingMs();
+  SrvQuery query;  // declared before the channel: ares_destroy may still call OnSrv
+  Channel channel;
+  if (auto ok = OpenChannel(channel, options, budget_ms); !ok) return Fail(ok.error());
+  const std::string servers = DescribeServers(channel);
+  const std::string text(name);
+  TraceTo(trace, kLayer, "query " + Quoted(name) + " SRV via " + servers);
+  ares_query(channel.get(), text.c_str(), 1 /* C_IN */, 33 /* T_SRV */, OnSrv, &query);
+  while (!query.done && !deadline.Expired() && PollOnce(channel, deadline)) {
+  }
+  if (!query.done) ares_cancel(channel.get());
+  if (query.status != ARES_SUCCESS || query.records.empty()) {
+    Query as_address;  // the same wording as address lookups
+    as_address.status = query.status == ARES_SUCCESS ? ARES_ENODATA : query.status;
+    Error error =
+        QueryError(as_address, name, servers, deadline.Expired() ? budget_ms : ElapsedMs(start));
+    if (as_address.status == ARES_ENODATA)
+      error.message = Quoted(name) + " has no SRV record (asked " + servers + ")";
+    TraceTo(trace, kLayer, error.message);
+    return Fail(std::move(error));
+  }
+  std::stable_sort(
+      query.records.begin(), query.records.end(), [](const SrvRecord& a, const SrvRecord& b) {
+        return a.priority != b.priority ? a.priority < b.priority : a.weight > b.weight;
+      });
+  std::string answer;
+  for (const auto& r : query.records)
+    answer += (answer.empty() ? "" : ", ") + r.target + ":" + std::to_string(r.port);
+  TraceTo(trace, kLayer, "answer " + Quoted(name) + " SRV: " + answer);
+  return query.records;
 }
 
 }  // namespace probe::net

@@ -27,6 +27,19 @@ Result<std::vector<SocketAddress>> Resolve(std::string_view host, std::uint16_t 
                                            const NetOptions& options, const Deadline& deadline,
                                            TraceSink* trace);
 
+/// One SRV record (RFC 2782), e.g. of _autodiscover._tcp.contoso.com.
+struct SrvRecord {
+  std::string target;
+  std::uint16_t port = 0;
+  std::uint16_t priority = 0;
+  std::uint16_t weight = 0;
+};
+
+/// Queries the SRV records of `name` (c-ares, --dns-server honoured), sorted by priority, then
+/// weight (highest first). kDnsFailure when the name or its records do not exist.
+Result<std::vector<SrvRecord>> ResolveSrv(std::string_view name, const NetOptions& options,
+                                          const Deadline& deadline, TraceSink* trace);
+
 /// Applies --connect-to (the first matching entry), then --resolve (every entry for exactly the
 /// resulting host:port, host case-insensitive), then Resolve(): the addresses for a connection
 /// to host:port as the user asked for it.

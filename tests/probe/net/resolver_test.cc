@@ -87,6 +87,9 @@ class DnsmasqTest : public ::testing::Test {
         {kDnsmasq, "--no-daemon", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
          "--bind-interfaces", "--port=" + std::to_string(port), "--address=/contoso.test/127.0.0.7",
          "--address=/v6.contoso.test/::1", "--local=/nx.test/", "--log-facility=-",
+         "--srv-host=_autodiscover._tcp.contoso.test,mail.contoso.test,443,10,5",
+         "--srv-host=_autodiscover._tcp.contoso.test,backup.contoso.test,8443,20,0",
+         "--srv-host=_autodiscover._tcp.contoso.test,fast.contoso.test,443,10,50",
          "--pid-file=", "--user=root"},
         &error);
     if (!child) {
@@ -170,6 +173,38 @@ TEST_F(DnsmasqTest, SeveralThreadsResolveAtOnce) {
   }
   for (auto& t : threads) t.join();
   for (const auto& r : results) EXPECT_EQ(r, "127.0.0.7:443");
+}
+
+TEST_F(DnsmasqTest, SrvRecordsComeSortedByPriorityThenWeight) {
+  RecordingSink trace;
+  auto records = ResolveSrv("_autodiscover._tcp.contoso.test", AskServer(port_),
+                            Deadline::After(milliseconds(5000)), &trace);
+  ASSERT_TRUE(records.has_value()) << records.error().message;
+  std::vector<std::string> got;
+  for (const auto& r : *records)
+    got.push_back(r.target + ":" + std::to_string(r.port) + "/" + std::to_string(r.priority) + "/" +
+                  std::to_string(r.weight));
+  EXPECT_THAT(got, ElementsAre("fast.contoso.test:443/10/50", "mail.contoso.test:443/10/5",
+                               "backup.contoso.test:8443/20/0"));
+  EXPECT_THAT(trace.lines.back(), HasSubstr("SRV: fast.contoso.test:443"));
+}
+
+TEST_F(DnsmasqTest, MissingSrvRecordIsADnsFailure) {
+  auto none = ResolveSrv("_autodiscover._tcp.nx.test", AskServer(port_),
+                         Deadline::After(milliseconds(5000)), nullptr);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code, ErrorCode::kDnsFailure);
+  EXPECT_THAT(none.error().message, HasSubstr("_autodiscover._tcp.nx.test"));
+}
+
+TEST(ResolveTest, SilentSrvServerTimesOutAtTheDeadline) {
+  UdpSocket silent = BindUdp();
+  auto start = Clock::now();
+  auto records = ResolveSrv("_autodiscover._tcp.contoso.test", AskServer(silent.port),
+                            Deadline::After(milliseconds(300)), nullptr);
+  ASSERT_FALSE(records.has_value());
+  EXPECT_EQ(records.error().code, ErrorCode::kTimeout);
+  EXPECT_LT(MsSince(start), 500);
 }
 
 TEST(ResolveTest, SilentServerTimesOutAtTheDeadline) {
