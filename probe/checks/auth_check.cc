@@ -273,6 +273,7 @@ Result<AuthLeg*> AuthRun::Send(const std::optional<LegToken>& token, std::string
   if (!authorization.empty()) request.headers.push_back("Authorization: " + authorization);
   auto response = connection_->Perform(request, deadline_);
   if (!response) return Fail(response.error());
+  if (!extra_legs_) result_.final_response = *response;
   if (response->peer_certificate) peer_certificate_ = response->peer_certificate;
 
   AuthLeg leg;
@@ -473,6 +474,12 @@ Result<void> AuthRun::Handshake() {
   auto first = Send(std::nullopt, "");
   if (!first) return Fail(first.error());
   const AuthLeg& leg = **first;
+  // The caller reads the answer (a redirect included) from final_response.
+  if (leg.status != 401 && options_.allow_anonymous) {
+    result_.anonymous = true;
+    result_.outcome = AuthOutcome::kAuthenticated;
+    return {};
+  }
   if (leg.status >= 300 && leg.status < 400) {
     auto location = DiagnosticValue(leg, "Location");
     return Fail(ErrorCode::kUnsupported, "HTTP " + std::to_string(leg.status) + " redirect to " +

@@ -40,6 +40,10 @@ struct AuthCheckOptions {
   bool probe_epa = false;
   /// Credential attempts (AUTHENTICATEs or Basic requests) allowed for the account in one run.
   int attempt_budget = 3;
+  /// A first answer that does not ask for authentication (2xx/3xx/4xx but 401) ends the run
+  /// without an error: outcome kAuthenticated with no finding (for callers like Autodiscover
+  /// that want the answer, not a handshake).
+  bool allow_anonymous = false;
   std::string method = "GET";
   std::optional<std::string> body;   // sent with every leg
   std::vector<std::string> headers;  // extra "Name: value" headers on every leg
@@ -104,6 +108,10 @@ struct AuthCheckResult {
   std::vector<Finding> findings;
   std::optional<Error> error;  // could not find out (timeout, refused, TLS, malformed)
   double duration_ms = 0;
+  /// The last response of the handshake with its body (never reported; for callers that need
+  /// the answer the credentials bought, e.g. an Autodiscover or EWS document).
+  std::optional<http::HttpResponse> final_response;
+  bool anonymous = false;  // the server answered without asking for authentication
 };
 
 /// Runs the handshake. Never fails: errors land in `error` with the legs measured so far.
