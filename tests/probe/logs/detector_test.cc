@@ -228,8 +228,9 @@ TEST(DetectorTest, IisSspiStatuses) {
                  Case{kSecEBadBindings, Pattern::kIisBadBindings, 3},
                  Case{kSecEInvalidToken, Pattern::kIisInvalidToken, 4},
                  Case{0x8009030E, Pattern::kAuthLoop, 5}}) {  // SEC_E_NO_CREDENTIALS: a plain leg
+    std::string ip = "10.0.1." + std::to_string(c.count);     // outlives the views into it
     for (int i = 0; i < c.count; ++i) {
-      Request r = Anonymous401(kT0 + i * kSecond, "10.0.1." + std::to_string(c.count));
+      Request r = Anonymous401(kT0 + i * kSecond, ip);
       r.format = LogFormat::kW3c;
       r.sub_status = 1;
       r.win32_status = c.status;
