@@ -14,6 +14,7 @@
 #include "probe/cli/findings_command.h"
 #include "probe/cli/logs_command.h"
 #include "probe/cli/ntlm_command.h"
+#include "probe/cli/run_command.h"
 #include "probe/cli/tls_command.h"
 #include "probe/core/finding.h"
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
       {"ntlm", probe::cli::AddNtlmCommand(app)},
       {"auth", probe::cli::AddAuthCommand(app)},
       {"logs", probe::cli::AddLogsCommand(app)},
+      {"run", probe::cli::AddRunCommand(app)},
   };
 
   try {
