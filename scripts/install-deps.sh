@@ -17,6 +17,8 @@ packages=(
   python3 curl
   # exprobe auth tests: Apache + mod_auth_gssapi + gss-ntlmssp as the real NTLM acceptor
   apache2 libapache2-mod-auth-gssapi gss-ntlmssp
+  # a TLS-re-terminating relay in front of tlslab (Extended Protection behind SSL offloading)
+  socat
   # Kerberos tests: a private MIT KDC on loopback (kdb5_util, kadmin.local from krb5-admin-server;
   # kadmind is never started) and kinit/klist from krb5-user
   krb5-kdc krb5-admin-server krb5-user

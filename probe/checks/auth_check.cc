@@ -694,6 +694,16 @@ void ProbeEpa(const AuthCheckOptions& options, AuthCheckResult& r) {
     r.notes.push_back("--probe-epa: no TLS, so there is no channel to bind; nothing to probe");
     return;
   }
+  // Only a verdict on the credentials (accepted, or refused after a complete handshake) can
+  // depend on the binding; a loop or a broken connection would only repeat itself.
+  bool judged = std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+    return f.id == "auth.ok" || f.id == "auth.credentials_rejected";
+  });
+  if (!judged || r.anonymous) {
+    r.notes.push_back(
+        "--probe-epa: skipped, the handshake reached no verdict on the credentials to compare");
+    return;
+  }
   for (auto mode : EpaModesToTry(r.cbt)) {
     if (!AnyAuthenticated(r) && Rejections(r) >= 2) {
       r.notes.push_back(
