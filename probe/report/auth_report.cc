@@ -164,7 +164,7 @@ std::string AuthReportText(const checks::AuthCheckResult& result, const TextOpti
   for (const auto& note : result.notes) out += fmt::format("  note: {}\n", note);
   if (result.error) out += fmt::format("error: {}\n", result.error->message);
   if (options.show_secrets) out += "  (--show-secrets: responses, keys and MICs are shown)\n";
-  out += FindingsText(result.findings, options, AuthExitCode(result));
+  out += "\n" + FindingsText(result.findings, options, AuthExitCode(result));
   return out;
 }
 
