@@ -8,6 +8,7 @@
 #include <string>
 
 #include "probe/cli/auth_command.h"
+#include "probe/cli/autodiscover_command.h"
 #include "probe/cli/cert_command.h"
 #include "probe/cli/client_command.h"
 #include "probe/cli/common.h"
@@ -15,6 +16,7 @@
 #include "probe/cli/logs_command.h"
 #include "probe/cli/ntlm_command.h"
 #include "probe/cli/run_command.h"
+#include "probe/cli/serve_command.h"
 #include "probe/cli/tls_command.h"
 #include "probe/core/finding.h"
 
@@ -32,7 +34,9 @@ int main(int argc, char** argv) {
       {"ntlm", probe::cli::AddNtlmCommand(app)},
       {"auth", probe::cli::AddAuthCommand(app)},
       {"logs", probe::cli::AddLogsCommand(app)},
+      {"autodiscover", probe::cli::AddAutodiscoverCommand(app)},
       {"run", probe::cli::AddRunCommand(app)},
+      {"serve", probe::cli::AddServeCommand(app)},
   };
 
   try {

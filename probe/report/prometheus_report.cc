@@ -91,6 +91,23 @@ std::string Exposition(std::span<const MetricFamily> families,
   return out;
 }
 
+std::string ProbeExposition(const runner::CheckOutcome& outcome, const runner::ModuleKind& kind,
+                            std::optional<double> timeout_seconds, double age_seconds) {
+  static constexpr MetricFamily kServe[] = {
+      {"probe_timeout_seconds", "The time the check was given, in seconds."},
+      {"exprobe_result_age_seconds",
+       "Age of the result: 0 when run for this scrape, else the time since the scheduled run."},
+  };
+  std::vector<MetricFamily> families(runner::CommonFamilies().begin(),
+                                     runner::CommonFamilies().end());
+  families.insert(families.end(), std::begin(kServe), std::end(kServe));
+  families.insert(families.end(), kind.families.begin(), kind.families.end());
+  std::vector<MetricSample> samples = OutcomeSamples(outcome);
+  if (timeout_seconds) samples.push_back({"probe_timeout_seconds", {}, *timeout_seconds});
+  samples.push_back({"exprobe_result_age_seconds", {}, age_seconds});
+  return Exposition(families, samples);
+}
+
 std::vector<MetricFamily> AllFamilies() {
   std::vector<MetricFamily> out(runner::CommonFamilies().begin(), runner::CommonFamilies().end());
   for (const auto* kind : runner::ModuleKinds()) {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,6 +36,12 @@ std::vector<runner::MetricSample> OutcomeSamples(const runner::CheckOutcome& out
 /// not listed are dropped: every family is declared before it is written).
 std::string Exposition(std::span<const runner::MetricFamily> families,
                        const std::vector<runner::MetricSample>& samples);
+
+/// What `exprobe serve` answers a /probe with: the outcome's samples (see OutcomeSamples) plus
+/// probe_timeout_seconds (when the scrape had one) and exprobe_result_age_seconds (0 for a
+/// fresh run; how old the cached result of a scheduled module is).
+std::string ProbeExposition(const runner::CheckOutcome& outcome, const runner::ModuleKind& kind,
+                            std::optional<double> timeout_seconds, double age_seconds);
 
 /// The families a run over every registered kind can emit: the common ones, then each kind's,
 /// without duplicates.
