@@ -8,7 +8,6 @@
 #include <string>
 
 #include "probe/cli/auth_command.h"
-#include "probe/cli/autodiscover_command.h"
 #include "probe/cli/cert_command.h"
 #include "probe/cli/client_command.h"
 #include "probe/cli/common.h"
@@ -34,7 +33,6 @@ int main(int argc, char** argv) {
       {"ntlm", probe::cli::AddNtlmCommand(app)},
       {"auth", probe::cli::AddAuthCommand(app)},
       {"logs", probe::cli::AddLogsCommand(app)},
-      {"autodiscover", probe::cli::AddAutodiscoverCommand(app)},
       {"run", probe::cli::AddRunCommand(app)},
       {"serve", probe::cli::AddServeCommand(app)},
   };
