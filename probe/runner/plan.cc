@@ -72,7 +72,10 @@ Result<PlanModule> ParseModule(const YamlReader& r, const YAML::Node& key, const
   if (context.options.IsDefined() && !context.options.IsMap() && !context.options.IsNull()) {
     return r.Invalid(context.options, fmt::format("{}: '{}' must be a mapping", where, kind_key));
   }
-  if (context.options.IsNull()) context.options = YAML::Node();
+  // `tls:` with nothing after it means no options, like leaving the key out.
+  if (context.options.IsDefined() && context.options.IsNull()) {
+    context.options = YAML::Node(YAML::NodeType::Undefined);
+  }
   auto module = m.kind->parse(context);
   if (!module) return Fail(module.error());
   m.module = std::move(*module);
