@@ -130,6 +130,12 @@ HttpResponse ConnectionAuth::Unauthorized(const Bytes& negotiate_token) const {
 }
 
 AuthDecision ConnectionAuth::Handle(const HttpRequest& request) {
+  AuthDecision d = Decide(request);
+  if (d.scheme.empty() && account_ != nullptr) d.scheme = AuthSchemeName(scheme_);
+  return d;
+}
+
+AuthDecision ConnectionAuth::Decide(const HttpRequest& request) {
   if (IsAnonymous(request.target)) return {};
   std::string_view authorization = request.Header("Authorization");
   if (authorization.empty()) return WithoutCredentials(request);
@@ -161,13 +167,17 @@ AuthDecision ConnectionAuth::Handle(const HttpRequest& request) {
       credentials->scheme == AuthScheme::kNtlm ? ntlm_.Step(*token) : negotiate_.Step(*token);
   switch (step.kind) {
     case AcceptStep::Kind::kContinue:
-      return Continue(credentials->scheme, std::move(step));
+      d = Continue(credentials->scheme, std::move(step));
+      break;
     case AcceptStep::Kind::kAccepted:
-      return Accepted(credentials->scheme, std::move(step));
+      d = Accepted(credentials->scheme, std::move(step));
+      break;
     case AcceptStep::Kind::kRejected:
+      d = Rejected(credentials->scheme, step);
       break;
   }
-  return Rejected(credentials->scheme, step);
+  d.scheme = AuthSchemeName(credentials->scheme);
+  return d;
 }
 
 AuthDecision ConnectionAuth::WithoutCredentials(const HttpRequest& request) {
@@ -218,9 +228,11 @@ AuthDecision ConnectionAuth::Accepted(AuthScheme scheme, AcceptStep step) {
                     AuthSchemeName(scheme), Describe(id)));
     d.response = Unauthorized();
     d.response->headers.emplace_back("X-BackEndHttpStatus", "401");
+    d.backend_refused = id.account->account;
     return d;
   }
   account_ = id.account;
+  scheme_ = scheme;
   listener_->RememberUpstream(id.account);
   d.account = id.account->account;
   d.log.push_back(fmt::format("auth: {} {}", AuthSchemeName(scheme), Describe(id)));

@@ -58,6 +58,10 @@ struct AuthDecision {
   std::string account;                   // serve as this account; empty: anonymously
   std::vector<std::pair<std::string, std::string>> headers;  // add to the served response
   std::vector<std::string> log;  // one line each: names and reasons, never secrets
+  /// For the request log: the scheme of this leg or of the connection's handshake ("" if none).
+  std::string scheme;
+  /// always_401: the account the front end authenticated before the back end refused it.
+  std::string backend_refused;
 };
 
 /// One connection's authentication state.
@@ -76,6 +80,7 @@ class ConnectionAuth {
   const LabAccount* account() const { return account_; }
 
  private:
+  AuthDecision Decide(const HttpRequest& request);
   AuthDecision WithoutCredentials(const HttpRequest& request);
   AuthDecision Continue(AuthScheme scheme, AcceptStep step);
   AuthDecision Accepted(AuthScheme scheme, AcceptStep step);
@@ -89,6 +94,7 @@ class ConnectionAuth {
   NtlmAcceptor ntlm_;
   SpnegoAcceptor negotiate_;
   const LabAccount* account_ = nullptr;
+  AuthScheme scheme_ = AuthScheme::kNtlm;  // of account_'s handshake
 };
 
 }  // namespace tlslab

@@ -72,8 +72,12 @@ net::awaitable<void> AcceptLoop(tcp::acceptor& acceptor,
       continue;
     }
     auto executor = socket.get_executor();
-    net::co_spawn(executor, RunSession(tcp::socket(std::move(socket)), listener),
-                  LogFailure(listener->log, "listener '" + listener->identity.listener + "'"));
+    auto failure = LogFailure(listener->log, "listener '" + listener->identity.listener + "'");
+    if (listener->plain) {
+      net::co_spawn(executor, RunPlainSession(tcp::socket(std::move(socket)), listener), failure);
+    } else {
+      net::co_spawn(executor, RunSession(tcp::socket(std::move(socket)), listener), failure);
+    }
   }
 }
 
@@ -117,6 +121,7 @@ struct LabServer::Impl {
   std::vector<BoundListener> listeners;
   std::string ca_pem;
   LogSink log;
+  std::shared_ptr<ProxyLogWriter> proxy_log;
 
   std::mutex mu;
   std::condition_variable cv;
@@ -151,24 +156,26 @@ struct LabServer::Impl {
   }
 
   Result<void> AddListener(const Scenario& scenario, const ListenerSpec& spec,
-                           const ServedCertificate& certificate, const StartOptions& options);
+                           const ServedCertificate* certificate, const StartOptions& options);
   void RunThreads(int count);
 };
 
 Result<void> LabServer::Impl::AddListener(const Scenario& scenario, const ListenerSpec& spec,
-                                          const ServedCertificate& certificate,
+                                          const ServedCertificate* certificate,
                                           const StartOptions& options) {
   ssl::context context(ssl::context::tls_server);
-  auto configured = ConfigureServerContext(context.native_handle(), spec.tls, certificate);
-  if (!configured) return configured;
-  // The channel binding Extended Protection expects comes from the leaf this listener serves.
   std::shared_ptr<ListenerAuth> auth;
-  if (spec.auth) {
-    auto binding = ExpectedChannelBinding(certificate.leaf.get());
-    if (!binding) return tl::unexpected(binding.error());
-    auto created = ListenerAuth::Create(*spec.auth, scenario.users, *binding);
-    if (!created) return tl::unexpected(created.error().With("auth"));
-    auth = std::move(*created);
+  if (certificate) {
+    auto configured = ConfigureServerContext(context.native_handle(), spec.tls, *certificate);
+    if (!configured) return configured;
+    // The channel binding Extended Protection expects comes from the leaf this listener serves.
+    if (spec.auth) {
+      auto binding = ExpectedChannelBinding(certificate->leaf.get());
+      if (!binding) return tl::unexpected(binding.error());
+      auto created = ListenerAuth::Create(*spec.auth, scenario.users, *binding);
+      if (!created) return tl::unexpected(created.error().With("auth"));
+      auth = std::move(*created);
+    }
   }
   std::string address = options.listen_address.value_or(spec.address.value_or(kDefaultAddress));
   auto acceptor = Bind(*ioc, address, spec.port);
@@ -182,6 +189,12 @@ Result<void> LabServer::Impl::AddListener(const Scenario& scenario, const Listen
   auto context_ptr = std::make_shared<ListenerContext>(std::move(context),
                                                        ListenerIdentity{scenario.name, spec.name},
                                                        options.timeouts, log, std::move(auth));
+  context_ptr->plain = spec.plain;
+  context_ptr->redirect_to = spec.redirect_to;
+  if (spec.auth || spec.exchange) {
+    context_ptr->exchange = std::make_shared<const ExchangeEndpoints>(scenario, spec);
+    context_ptr->proxy_log = proxy_log;
+  }
   net::co_spawn(net::make_strand(*ioc), AcceptLoop(*acceptors.back(), context_ptr),
                 LogFailure(log, "listener '" + spec.name + "' accept loop"));
   return {};
@@ -217,16 +230,25 @@ Result<std::unique_ptr<LabServer>> LabServer::Start(const Scenario& scenario,
   auto impl = std::make_unique<Impl>(thread_count);
   impl->ca_pem = std::move(*pem);
   impl->log = options.log ? options.log : LogSink(LogToStderr);
+  if (!options.proxy_log_dir.empty()) {
+    auto writer = ProxyLogWriter::Open(options.proxy_log_dir);
+    if (!writer) return tl::unexpected(writer.error());
+    impl->proxy_log = std::move(*writer);
+  }
   for (const auto& spec : scenario.listeners) {
-    const CertificateSpec* cert_spec = scenario.FindCertificate(spec.certificate);
-    if (!cert_spec) {
-      return probe::Fail(
-          ErrorCode::kInvalidArgument,
-          fmt::format("listener '{}': unknown certificate '{}'", spec.name, spec.certificate));
+    std::optional<ServedCertificate> certificate;
+    if (!spec.plain) {
+      const CertificateSpec* cert_spec = scenario.FindCertificate(spec.certificate);
+      if (!cert_spec) {
+        return probe::Fail(
+            ErrorCode::kInvalidArgument,
+            fmt::format("listener '{}': unknown certificate '{}'", spec.name, spec.certificate));
+      }
+      auto issued = ca->Issue(*cert_spec);
+      if (!issued) return tl::unexpected(issued.error());
+      certificate = std::move(*issued);
     }
-    auto certificate = ca->Issue(*cert_spec);
-    if (!certificate) return tl::unexpected(certificate.error());
-    auto added = impl->AddListener(scenario, spec, *certificate, options);
+    auto added = impl->AddListener(scenario, spec, certificate ? &*certificate : nullptr, options);
     if (!added) {
       return tl::unexpected(added.error().With(
           fmt::format("{}:{}: listener '{}'", scenario.source, spec.line, spec.name)));

@@ -35,6 +35,9 @@ struct StartOptions {
   SessionTimeouts timeouts;
   /// Empty: lines go to stderr prefixed with "tlslab: ".
   LogSink log;
+  /// Non-empty: every request of a listener with auth or exchange is logged in Exchange's
+  /// HttpProxy format under DIR/<Protocol>/ (created if needed).
+  std::string proxy_log_dir;
 };
 
 /// A listener once bound: where clients reach it.
@@ -50,7 +53,8 @@ struct BoundListener {
 /// "127.0.0.1:4433", or "[::1]:4433" when `address` is IPv6 (contains ':').
 std::string HostPort(std::string_view address, std::uint16_t port);
 
-/// The running lab: one TLS listener per scenario listener, served on `threads` threads.
+/// The running lab: one TLS (or, for plain listeners, HTTP) listener per scenario listener,
+/// served on `threads` threads.
 class LabServer {
  public:
   /// Mints the certificates, configures one TLS context per listener, binds every listener

@@ -1,4 +1,4 @@
-// tlslab: serves a scenario's TLS listeners on loopback until SIGINT/SIGTERM.
+// tlslab: serves a scenario's listeners on loopback until SIGINT/SIGTERM.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -19,6 +19,7 @@ struct Options {
   std::string listen;
   bool print_ports = false;
   std::string export_ca;
+  std::string proxy_log;
 };
 
 bool WriteFile(const std::string& path, const std::string& text) {
@@ -48,6 +49,11 @@ void PrintSummary(const tlslab::Scenario& scenario, const tlslab::LabServer& ser
   for (const auto& l : server.listeners()) width = std::max(width, l.name.size());
   for (const auto& l : server.listeners()) {
     const auto* spec = scenario.FindListener(l.name);
+    if (spec && spec->plain) {
+      fmt::print(stderr, "  {:<{}}  http://{}/  302 to {}\n", l.name, width, l.HostPort(),
+                 spec->redirect_to);
+      continue;
+    }
     const auto* cert = spec ? scenario.FindCertificate(spec->certificate) : nullptr;
     if (!spec || !cert) continue;
     fmt::print(stderr, "  {:<{}}  https://{}/  {}  certificate '{}' ({}, CN {})\n", l.name, width,
@@ -66,6 +72,7 @@ int Run(const Options& options) {
   tlslab::StartOptions start;
   start.handle_signals = true;
   if (!options.listen.empty()) start.listen_address = options.listen;
+  start.proxy_log_dir = options.proxy_log;
   auto server = tlslab::LabServer::Start(*scenario, start);
   if (!server) {
     fmt::print(stderr, "tlslab: {}\n", server.error().message);
@@ -100,6 +107,8 @@ int main(int argc, char** argv) {
   app.add_flag("--print-ports", options.print_ports,
                "print 'LISTEN <name> <address>:<port>' per listener, then 'READY'");
   app.add_option("--export-ca", options.export_ca, "write the lab's CA certificate (PEM) here");
+  app.add_option("--proxy-log", options.proxy_log,
+                 "write an Exchange HttpProxy-format request log under DIR/<Protocol>/");
   CLI11_PARSE(app, argc, argv);
   try {
     return Run(options);

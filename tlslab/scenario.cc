@@ -63,6 +63,20 @@ constexpr std::array<std::pair<WindowsServer, std::string_view>, 5> kWindowsName
     {WindowsServer::k2022, "2022"},
 }};
 
+constexpr std::array<std::pair<ExchangeRelease, std::string_view>, 2> kReleaseNames{{
+    {ExchangeRelease::k2010, "2010"},
+    {ExchangeRelease::k2016, "2016"},
+}};
+
+constexpr std::array<std::pair<ExchangeFault, std::string_view>, 1> kExchangeFaultNames{{
+    {ExchangeFault::kStaleAutodiscover, "stale_autodiscover"},
+}};
+
+// RFC 5321's path limit; CertPrincipalName and URLs are short in practice.
+constexpr std::size_t kMaxAddress = 254;
+constexpr std::size_t kMaxText = 256;
+constexpr std::string_view kAdminGroup = "/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)";
+
 // Windows caps passwords at 256 characters; NetBIOS names at 15.
 constexpr std::size_t kMaxPassword = 256;
 constexpr std::size_t kMaxNetbiosName = 15;
@@ -131,6 +145,19 @@ bool IsUserName(std::string_view s) {
   });
 }
 
+// local@domain: a printable local part without spaces or the characters XML and headers mind,
+// and a DNS domain.
+bool IsMailAddress(std::string_view s) {
+  std::size_t at = s.find('@');
+  if (s.size() > kMaxAddress || at == 0 || at == std::string_view::npos) return false;
+  std::string_view local = s.substr(0, at);
+  constexpr std::string_view kForbidden = "@<>\"\\,;:()[]";
+  bool local_ok = std::all_of(local.begin(), local.end(), [&](char c) {
+    return c > 0x20 && c < 0x7f && kForbidden.find(c) == std::string_view::npos;
+  });
+  return local_ok && IsDnsName(s.substr(at + 1));
+}
+
 template <class Table>
 std::string JoinNames(const Table& table) {
   std::string out;
@@ -173,6 +200,21 @@ class Parser {
   template <class Table>
   Result<void> Choice(const YamlMapping& m, std::string_view key, const std::string& where,
                       const Table& table, decltype(table[0].first)& out) const;
+  Result<OrganizationSpec> Organization(const YamlField& field) const;
+  Result<std::vector<MailboxSpec>> Mailboxes(const YamlField& field, const Scenario& scenario) const;
+  Result<MailboxSpec> Mailbox(const YAML::Node& node, std::size_t index,
+                              const Scenario& scenario) const;
+  Result<void> MailboxNames(const YamlMapping& m, const std::string& where,
+                            MailboxSpec& mailbox) const;
+  Result<std::vector<RedirectSpec>> Redirects(const YamlField& field,
+                                              const Scenario& scenario) const;
+  Result<ExchangeSettings> Exchange(const YamlField& field, const std::string& where) const;
+  Result<void> PlainListener(const YamlMapping& m, const std::string& where,
+                             ListenerSpec& spec) const;
+  /// The string at `key` checked by `valid`; "" when absent.
+  Result<std::string> Checked(const YamlMapping& m, std::string_view key, const std::string& where,
+                              bool required, bool (*valid)(std::string_view),
+                              std::string_view expected) const;
 
   YamlSchema schema_;
   std::string source_;
@@ -181,7 +223,8 @@ class Parser {
 Result<Scenario> Parser::Parse(const YAML::Node& root) const {
   // Later issues add users, mailboxes, endpoints and faults here, each a section of its own.
   auto top = schema_.Mapping(root, "scenario",
-                             {"name", "description", "users", "certificates", "listeners"});
+                             {"name", "description", "users", "organization", "mailboxes",
+                              "redirects", "certificates", "listeners"});
   if (!top) return tl::unexpected(top.error());
   Scenario scenario;
   scenario.source = source_;
@@ -196,6 +239,21 @@ Result<Scenario> Parser::Parse(const YAML::Node& root) const {
     auto parsed_users = Users(*users);
     if (!parsed_users) return tl::unexpected(parsed_users.error());
     scenario.users = std::move(*parsed_users);
+  }
+  if (const YamlField* organization = top->Find("organization")) {
+    auto parsed = Organization(*organization);
+    if (!parsed) return tl::unexpected(parsed.error());
+    scenario.organization = std::move(*parsed);
+  }
+  if (const YamlField* mailboxes = top->Find("mailboxes")) {
+    auto parsed = Mailboxes(*mailboxes, scenario);
+    if (!parsed) return tl::unexpected(parsed.error());
+    scenario.mailboxes = std::move(*parsed);
+  }
+  if (const YamlField* redirects = top->Find("redirects")) {
+    auto parsed = Redirects(*redirects, scenario);
+    if (!parsed) return tl::unexpected(parsed.error());
+    scenario.redirects = std::move(*parsed);
   }
 
   const YamlField* certs = top->Find("certificates");
@@ -395,6 +453,213 @@ Result<void> Parser::AuthLists(const YamlMapping& m, const std::string& where,
   return {};
 }
 
+Result<std::string> Parser::Checked(const YamlMapping& m, std::string_view key,
+                                    const std::string& where, bool required,
+                                    bool (*valid)(std::string_view),
+                                    std::string_view expected) const {
+  auto text = schema_.Text(m, key, where, required);
+  if (!text) return text;
+  if (!text->empty() && !valid(*text)) {
+    return schema_.Invalid(m.Find(key)->At(), "{}: {} '{}' must be {}", where, key, Shown(*text),
+                           expected);
+  }
+  return text;
+}
+
+Result<OrganizationSpec> Parser::Organization(const YamlField& field) const {
+  auto m = schema_.Mapping(field.value, "organization", {"domain"});
+  if (!m) return tl::unexpected(m.error());
+  OrganizationSpec org;
+  auto domain = Checked(*m, "domain", "organization", false, IsDnsName, "a DNS name");
+  if (!domain) return tl::unexpected(domain.error());
+  if (!domain->empty()) org.domain = Lower(*domain);
+  return org;
+}
+
+Result<std::vector<MailboxSpec>> Parser::Mailboxes(const YamlField& field,
+                                                   const Scenario& scenario) const {
+  if (!field.value.IsSequence()) {
+    return schema_.Invalid(field.At(), "scenario: 'mailboxes' must be a list");
+  }
+  std::vector<MailboxSpec> out;
+  std::size_t index = 0;
+  for (const auto& item : field.value) {
+    auto mailbox = Mailbox(item, index++, scenario);
+    if (!mailbox) return tl::unexpected(mailbox.error());
+    for (const auto& earlier : out) {
+      if (EqualsIgnoreCase(earlier.address, mailbox->address)) {
+        return schema_.Invalid(item, "mailbox '{}': defined twice (first on line {})",
+                               mailbox->address, earlier.line);
+      }
+    }
+    out.push_back(std::move(*mailbox));
+  }
+  return out;
+}
+
+Result<MailboxSpec> Parser::Mailbox(const YAML::Node& node, std::size_t index,
+                                    const Scenario& scenario) const {
+  std::string where = fmt::format("mailbox #{}", index + 1);
+  if (node.IsMap() && node["address"] && node["address"].IsScalar() &&
+      IsPrintable(node["address"].Scalar(), false)) {
+    where = fmt::format("mailbox '{}'", Shown(node["address"].Scalar()));
+  }
+  auto m = schema_.Mapping(node, where,
+                           {"address", "account", "display_name", "version", "server", "legacy_dn",
+                            "moved_to", "moved_version"});
+  if (!m) return tl::unexpected(m.error());
+  MailboxSpec mailbox;
+  mailbox.line = node.Mark().line + 1;
+  if (auto ok = MailboxNames(*m, where, mailbox); !ok) return tl::unexpected(ok.error());
+  auto account = schema_.Text(*m, "account", where, true);
+  if (!account) return tl::unexpected(account.error());
+  auto is_user = [&](const UserSpec& u) { return EqualsIgnoreCase(u.account, *account); };
+  if (std::none_of(scenario.users.begin(), scenario.users.end(), is_user)) {
+    return schema_.Invalid(m->Find("account")->At(),
+                           "{}: account '{}' is not one of the top-level 'users'", where,
+                           Shown(*account));
+  }
+  mailbox.account = *account;
+  if (auto ok = Choice(*m, "version", where, kReleaseNames, mailbox.version); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (auto ok = Choice(*m, "moved_version", where, kReleaseNames, mailbox.moved_version); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (m->Find("moved_version") && !mailbox.Moved()) {
+    return schema_.Invalid(m->Find("moved_version")->key, "{}: moved_version needs moved_to",
+                           where);
+  }
+  std::string local = mailbox.address.substr(0, mailbox.address.find('@'));
+  if (mailbox.display_name.empty()) mailbox.display_name = local;
+  if (mailbox.legacy_dn.empty()) {
+    mailbox.legacy_dn = "/o=" + scenario.organization.Name() + std::string(kAdminGroup) +
+                        "/cn=Recipients/cn=" + local;
+  }
+  return mailbox;
+}
+
+Result<void> Parser::MailboxNames(const YamlMapping& m, const std::string& where,
+                                  MailboxSpec& mailbox) const {
+  auto address = Checked(m, "address", where, true, IsMailAddress, "an SMTP address");
+  if (!address) return tl::unexpected(address.error());
+  mailbox.address = *address;
+  auto server = Checked(m, "server", where, true, IsNetbiosName,
+                        "a NetBIOS name: 1-15 letters, digits, '-' or '_'");
+  if (!server) return tl::unexpected(server.error());
+  mailbox.server = Upper(*server);
+  auto moved = Checked(m, "moved_to", where, false, IsNetbiosName,
+                       "a NetBIOS name: 1-15 letters, digits, '-' or '_'");
+  if (!moved) return tl::unexpected(moved.error());
+  mailbox.moved_to = Upper(*moved);
+  auto printable = [](std::string_view s) { return s.size() <= kMaxText && IsPrintable(s, true); };
+  for (auto [key, out] : {std::pair{"display_name", &mailbox.display_name},
+                          std::pair{"legacy_dn", &mailbox.legacy_dn}}) {
+    auto text = Checked(m, key, where, false, printable, "at most 256 printable characters");
+    if (!text) return tl::unexpected(text.error());
+    *out = *text;
+  }
+  return {};
+}
+
+Result<std::vector<RedirectSpec>> Parser::Redirects(const YamlField& field,
+                                                    const Scenario& scenario) const {
+  if (!field.value.IsSequence()) {
+    return schema_.Invalid(field.At(), "scenario: 'redirects' must be a list");
+  }
+  std::vector<RedirectSpec> out;
+  std::size_t index = 0;
+  for (const auto& item : field.value) {
+    std::string where = fmt::format("redirect #{}", ++index);
+    auto m = schema_.Mapping(item, where, {"address", "redirect_addr"});
+    if (!m) return tl::unexpected(m.error());
+    RedirectSpec r;
+    r.line = item.Mark().line + 1;
+    auto address = Checked(*m, "address", where, true, IsMailAddress, "an SMTP address");
+    if (!address) return tl::unexpected(address.error());
+    auto target = Checked(*m, "redirect_addr", where, true, IsMailAddress, "an SMTP address");
+    if (!target) return tl::unexpected(target.error());
+    r.address = *address;
+    r.redirect_addr = *target;
+    if (scenario.FindMailbox(r.address) ||
+        std::any_of(out.begin(), out.end(),
+                    [&](const RedirectSpec& e) { return EqualsIgnoreCase(e.address, r.address); })) {
+      return schema_.Invalid(m->Find("address")->At(),
+                             "{}: address '{}' is already a mailbox or a redirect", where,
+                             r.address);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<ExchangeSettings> Parser::Exchange(const YamlField& field, const std::string& where) const {
+  std::string ex_where = where + " exchange";
+  auto m = schema_.Mapping(field.value, ex_where,
+                           {"version", "hostname", "internal_hostname", "rpc_hostname",
+                            "cert_principal", "faults"});
+  if (!m) return tl::unexpected(m.error());
+  ExchangeSettings ex;
+  ex.line = field.key.Mark().line + 1;
+  if (auto ok = Choice(*m, "version", ex_where, kReleaseNames, ex.version); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  for (auto [key, out] : {std::pair{"hostname", &ex.hostname},
+                          std::pair{"internal_hostname", &ex.internal_hostname},
+                          std::pair{"rpc_hostname", &ex.rpc_hostname}}) {
+    auto host = Checked(*m, key, ex_where, std::string_view(key) == "hostname", IsDnsName,
+                        "a DNS name");
+    if (!host) return tl::unexpected(host.error());
+    *out = Lower(*host);
+  }
+  if (ex.internal_hostname.empty()) ex.internal_hostname = ex.hostname;
+  if (ex.rpc_hostname.empty()) ex.rpc_hostname = ex.hostname;
+  auto principal = Checked(
+      *m, "cert_principal", ex_where, false,
+      [](std::string_view s) { return s.size() <= kMaxText && IsPrintable(s, false); },
+      "at most 256 printable characters without spaces, e.g. msstd:*.contoso.test");
+  if (!principal) return tl::unexpected(principal.error());
+  ex.cert_principal = *principal;
+  if (const YamlField* faults = m->Find("faults")) {
+    auto names = schema_.TextList(*faults, ex_where);
+    if (!names) return tl::unexpected(names.error());
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      auto fault = ParseExchangeFault((*names)[i]);
+      const YAML::Node& at = faults->value[i];
+      if (!fault) {
+        return schema_.Invalid(at, "{}: unknown fault '{}' (expected {})", ex_where,
+                               Shown((*names)[i]), JoinNames(kExchangeFaultNames));
+      }
+      if (ex.Has(*fault)) {
+        return schema_.Invalid(at, "{}: fault '{}' listed twice", ex_where,
+                               ExchangeFaultName(*fault));
+      }
+      ex.faults.push_back(*fault);
+    }
+  }
+  return ex;
+}
+
+// A plain listener is the http://autodiscover.DOMAIN redirect: no TLS, no authentication.
+Result<void> Parser::PlainListener(const YamlMapping& m, const std::string& where,
+                                   ListenerSpec& spec) const {
+  for (std::string_view key : {"tls", "certificate", "auth", "exchange"}) {
+    if (const YamlField* f = m.Find(key)) {
+      return schema_.Invalid(f->key, "{}: a plain listener takes no '{}'", where, key);
+    }
+  }
+  auto url = Checked(
+      m, "redirect_to", where, true,
+      [](std::string_view s) {
+        return s.size() <= kMaxText && IsPrintable(s, false) &&
+               (s.starts_with("https://") || s.starts_with("http://"));
+      },
+      "an http:// or https:// URL");
+  if (!url) return tl::unexpected(url.error());
+  spec.redirect_to = *url;
+  return {};
+}
+
 Result<std::vector<CertificateSpec>> Parser::Certificates(const YamlField& field) const {
   if (!field.value.IsSequence() || field.value.size() == 0) {
     return schema_.Invalid(field.At(), "scenario: 'certificates' must be a non-empty list");
@@ -507,7 +772,9 @@ Result<std::vector<ListenerSpec>> Parser::Listeners(
 Result<ListenerSpec> Parser::Listener(const YAML::Node& node, std::size_t index,
                                       const std::vector<CertificateSpec>& certs) const {
   std::string where = YamlSchema::EntryName("listener", node, index);
-  auto m = schema_.Mapping(node, where, {"name", "address", "port", "tls", "certificate", "auth"});
+  auto m = schema_.Mapping(node, where,
+                           {"name", "address", "port", "tls", "certificate", "auth", "exchange",
+                            "plain", "redirect_to"});
   if (!m) return tl::unexpected(m.error());
   ListenerSpec spec;
   spec.line = node.Mark().line + 1;
@@ -522,6 +789,21 @@ Result<ListenerSpec> Parser::Listener(const YAML::Node& node, std::size_t index,
     auto parsed = schema_.Number(*port, where, 65535);
     if (!parsed) return tl::unexpected(parsed.error());
     spec.port = static_cast<std::uint16_t>(*parsed);
+  }
+  if (const YamlField* plain = m->Find("plain")) {
+    std::string text = plain->value.IsScalar() ? plain->value.Scalar() : std::string();
+    if (text != "true" && text != "false") {
+      return schema_.Invalid(plain->At(), "{}: plain must be true or false, not '{}'", where,
+                             Shown(text));
+    }
+    spec.plain = text == "true";
+  }
+  if (spec.plain) {
+    if (auto ok = PlainListener(*m, where, spec); !ok) return tl::unexpected(ok.error());
+    return spec;
+  }
+  if (const YamlField* redirect = m->Find("redirect_to")) {
+    return schema_.Invalid(redirect->key, "{}: redirect_to needs 'plain: true'", where);
   }
   if (const YamlField* tls = m->Find("tls")) {
     auto parsed = Tls(*tls, where);
@@ -543,6 +825,16 @@ Result<ListenerSpec> Parser::Listener(const YAML::Node& node, std::size_t index,
     auto parsed = Auth(*auth, where);
     if (!parsed) return tl::unexpected(parsed.error());
     spec.auth = std::move(*parsed);
+  }
+  if (const YamlField* exchange = m->Find("exchange")) {
+    auto parsed = Exchange(*exchange, where);
+    if (!parsed) return tl::unexpected(parsed.error());
+    if (!spec.auth) {
+      return schema_.Invalid(exchange->key,
+                             "{} exchange: needs 'auth' (Autodiscover and EWS authenticate)",
+                             where);
+    }
+    spec.exchange = std::move(*parsed);
   }
   return spec;
 }
@@ -664,6 +956,58 @@ std::optional<AuthFault> ParseAuthFault(std::string_view name) {
 std::string_view WindowsServerName(WindowsServer server) { return NameOf(kWindowsNames, server); }
 std::optional<WindowsServer> ParseWindowsServer(std::string_view name) {
   return ParseName(kWindowsNames, name);
+}
+
+std::string_view ExchangeReleaseName(ExchangeRelease release) {
+  return NameOf(kReleaseNames, release);
+}
+std::optional<ExchangeRelease> ParseExchangeRelease(std::string_view name) {
+  return ParseName(kReleaseNames, name);
+}
+
+std::string_view ExchangeFaultName(ExchangeFault fault) {
+  return NameOf(kExchangeFaultNames, fault);
+}
+std::optional<ExchangeFault> ParseExchangeFault(std::string_view name) {
+  return ParseName(kExchangeFaultNames, name);
+}
+
+bool ExchangeSettings::Has(ExchangeFault fault) const {
+  return std::find(faults.begin(), faults.end(), fault) != faults.end();
+}
+
+std::string OrganizationSpec::Name() const {
+  std::string first = domain.substr(0, domain.find('.'));
+  if (!first.empty()) first[0] = AsciiUpper(first[0]);
+  return first;
+}
+
+const MailboxSpec* Scenario::FindMailbox(std::string_view address) const {
+  for (const auto& m : mailboxes) {
+    if (EqualsIgnoreCase(m.address, address)) return &m;
+  }
+  return nullptr;
+}
+
+const MailboxSpec* Scenario::FindMailboxByLegacyDn(std::string_view legacy_dn) const {
+  for (const auto& m : mailboxes) {
+    if (EqualsIgnoreCase(m.legacy_dn, legacy_dn)) return &m;
+  }
+  return nullptr;
+}
+
+const RedirectSpec* Scenario::FindRedirect(std::string_view address) const {
+  for (const auto& r : redirects) {
+    if (EqualsIgnoreCase(r.address, address)) return &r;
+  }
+  return nullptr;
+}
+
+const MailboxSpec* Scenario::MailboxOf(std::string_view account) const {
+  for (const auto& m : mailboxes) {
+    if (EqualsIgnoreCase(m.account, account)) return &m;
+  }
+  return nullptr;
 }
 
 bool AuthSettings::Has(AuthFault fault) const {

@@ -131,29 +131,115 @@ struct AuthSettings {
   std::string DnsComputer() const;
 };
 
-/// One TCP listener serving HTTPS.
+/// The Exchange release a server or mailbox runs: the two sides of the coexistence.
+enum class ExchangeRelease { k2010, k2016 };
+std::string_view ExchangeReleaseName(ExchangeRelease release);  // "2010", "2016"
+std::optional<ExchangeRelease> ParseExchangeRelease(std::string_view name);
+
+/// The organization (top-level `organization:`); every field has a default.
+struct OrganizationSpec {
+  std::string domain = "contoso.test";  // SMTP domain of the mailboxes
+  /// "Contoso": the /o= of derived legacy DNs (the first label of the domain, capitalised).
+  std::string Name() const;
+};
+
+/// A scenario mailbox (top-level `mailboxes:`):
+///   - address: alice@contoso.test
+///     account: CONTOSO\alice     # one of `users:`: who may open it
+///     display_name: Alice        # default: the local part
+///     version: "2016"            # "2016" (default) or "2010"
+///     server: EX2016MBX          # required NetBIOS name of the mailbox server
+///     legacy_dn: "/o=..."        # default: /o=<Org>/ou=Exchange Administrative Group
+///                                #   (FYDIBOHF23SPDLT)/cn=Recipients/cn=<local part>
+///     moved_to: EX2016MBX        # optional: where the mailbox was moved (EWS routes there)
+///     moved_version: "2016"      # the release of moved_to (default: "2016")
+struct MailboxSpec {
+  std::string address;
+  std::string account;
+  std::string display_name;
+  ExchangeRelease version = ExchangeRelease::k2016;
+  std::string server;
+  std::string legacy_dn;  // never empty after parsing (derived when absent)
+  std::string moved_to;   // "" = not moved
+  ExchangeRelease moved_version = ExchangeRelease::k2016;
+  int line = 0;
+
+  bool Moved() const { return !moved_to.empty(); }
+  /// Where the mailbox lives now: moved_to/moved_version when moved, else server/version.
+  const std::string& CurrentServer() const { return Moved() ? moved_to : server; }
+  ExchangeRelease CurrentVersion() const { return Moved() ? moved_version : version; }
+};
+
+/// An alias Autodiscover answers with redirectAddr (top-level `redirects:`).
+struct RedirectSpec {
+  std::string address;
+  std::string redirect_addr;
+  int line = 0;
+};
+
+/// A fault of a listener's Exchange endpoints.
+enum class ExchangeFault {
+  kStaleAutodiscover,  // Autodiscover still answers a moved mailbox's old server and version
+};
+std::string_view ExchangeFaultName(ExchangeFault fault);  // "stale_autodiscover"
+std::optional<ExchangeFault> ParseExchangeFault(std::string_view name);
+
+/// The Exchange endpoints of a listener (its `exchange:` mapping; needs `auth:`):
+///   exchange:
+///     version: "2016"                  # the server's own release (default "2016")
+///     hostname: mail.contoso.test      # required: external host in the answers' URLs
+///     internal_hostname: ...           # default: hostname
+///     rpc_hostname: ...                # EXPR Server of 2010 mailboxes; default: hostname
+///     cert_principal: "msstd:*.contoso.test"  # EXPR CertPrincipalName; absent: no element
+///     faults: [stale_autodiscover]
+struct ExchangeSettings {
+  ExchangeRelease version = ExchangeRelease::k2016;
+  std::string hostname;
+  std::string internal_hostname;
+  std::string rpc_hostname;
+  std::string cert_principal;
+  std::vector<ExchangeFault> faults;
+  int line = 0;
+
+  bool Has(ExchangeFault fault) const;
+};
+
+/// One TCP listener serving HTTPS, or (plain) HTTP that only redirects.
 struct ListenerSpec {
   std::string name;
   std::optional<std::string> address;  // absent: the server's default (loopback)
   std::uint16_t port = 0;              // 0: the OS picks
   TlsSettings tls;
-  std::string certificate;           // a CertificateSpec name
+  std::string certificate;           // a CertificateSpec name; "" on a plain listener
   std::optional<AuthSettings> auth;  // absent: requests are served without authentication
+  std::optional<ExchangeSettings> exchange;  // absent: none of the Exchange endpoints
+  bool plain = false;       // HTTP without TLS: every GET answers 302 to redirect_to
+  std::string redirect_to;  // plain listeners only (required there)
   int line = 0;
 };
 
-/// A parsed, validated scenario: every listener names a defined certificate, and users exist
-/// when a listener asks for authentication.
+/// A parsed, validated scenario: every TLS listener names a defined certificate, users exist
+/// when a listener asks for authentication, every mailbox's account is a user, and every
+/// listener with Exchange endpoints authenticates.
 struct Scenario {
   std::string source;  // the file name used in messages, e.g. "coexistence.yaml"
   std::string name;
   std::string description;
   std::vector<UserSpec> users;
+  OrganizationSpec organization;
+  std::vector<MailboxSpec> mailboxes;
+  std::vector<RedirectSpec> redirects;
   std::vector<CertificateSpec> certificates;
   std::vector<ListenerSpec> listeners;
 
   const CertificateSpec* FindCertificate(std::string_view certificate_name) const;
   const ListenerSpec* FindListener(std::string_view listener_name) const;
+  /// By SMTP address, case-insensitive; nullptr when none.
+  const MailboxSpec* FindMailbox(std::string_view address) const;
+  const MailboxSpec* FindMailboxByLegacyDn(std::string_view legacy_dn) const;
+  const RedirectSpec* FindRedirect(std::string_view address) const;
+  /// The first mailbox `account` may open (case-insensitive), or nullptr.
+  const MailboxSpec* MailboxOf(std::string_view account) const;
 };
 
 /// Parses and validates scenario YAML. `source` names the text in error messages, which read

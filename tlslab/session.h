@@ -7,9 +7,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 
+#include "tlslab/exchange_endpoints.h"
 #include "tlslab/http_auth.h"
 #include "tlslab/http_handler.h"
 #include "tlslab/lab_server.h"
+#include "tlslab/proxy_log_writer.h"
 
 namespace tlslab {
 
@@ -29,6 +31,12 @@ struct ListenerContext {
   SessionTimeouts timeouts;
   LogSink log;
   std::shared_ptr<ListenerAuth> auth;  // null: no authentication
+  /// Set on listeners with auth or exchange: the Exchange endpoints (answers only with
+  /// exchange) and the mailbox each account's requests go to, for the request log.
+  std::shared_ptr<const ExchangeEndpoints> exchange;
+  std::shared_ptr<ProxyLogWriter> proxy_log;  // null: no request log for this listener
+  bool plain = false;       // HTTP without TLS (the `tls` context is unused)
+  std::string redirect_to;  // plain: where every GET is sent
 };
 
 /// Serves one connection until the peer leaves, a deadline passes or an error occurs. Runs on
@@ -36,5 +44,8 @@ struct ListenerContext {
 /// session owns the connection's authentication state (ConnectionAuth), as NTLM requires.
 boost::asio::awaitable<void> RunSession(boost::asio::ip::tcp::socket socket,
                                         std::shared_ptr<ListenerContext> listener);
+/// The same for a plain listener: HTTP without TLS, every GET answered with a 302.
+boost::asio::awaitable<void> RunPlainSession(boost::asio::ip::tcp::socket socket,
+                                             std::shared_ptr<ListenerContext> listener);
 
 }  // namespace tlslab

@@ -2,6 +2,7 @@
 // input into a Scenario or an Error, never a crash, a hang or an escaping exception.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "tlslab/scenario.h"
@@ -12,13 +13,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (scenario) {
     // A parsed scenario keeps the promises the server relies on.
     for (const auto& listener : scenario->listeners) {
+      if (listener.plain) {
+        // A plain listener only redirects: no TLS, no authentication, a target to send.
+        if (listener.redirect_to.empty() || listener.auth || listener.exchange) __builtin_trap();
+        continue;
+      }
       if (!scenario->FindCertificate(listener.certificate)) __builtin_trap();
+      if (listener.exchange && (!listener.auth || listener.exchange->hostname.empty() ||
+                                listener.exchange->rpc_hostname.empty())) {
+        __builtin_trap();
+      }
       if (listener.tls.min_version > listener.tls.max_version) __builtin_trap();
       if (listener.auth) {
         // What the acceptor relies on: accounts to check, schemes to offer, names to announce.
         if (scenario->users.empty() || listener.auth->schemes.empty()) __builtin_trap();
         if (listener.auth->computer.empty() || listener.auth->domain.empty()) __builtin_trap();
         if (listener.auth->dns_domain.empty()) __builtin_trap();
+      }
+    }
+    for (const auto& mailbox : scenario->mailboxes) {
+      // Every mailbox is openable by a lab account and has what the answer builders need.
+      if (!scenario->MailboxOf(mailbox.account) || mailbox.server.empty()) __builtin_trap();
+      if (mailbox.legacy_dn.empty() || mailbox.address.find('@') == std::string::npos) {
+        __builtin_trap();
       }
     }
     for (const auto& user : scenario->users) {

@@ -102,9 +102,10 @@ TEST_F(LabServerTest, TlsMatrixAcceptsExactlyItsConfiguredVersions) {
 TEST_F(LabServerTest, ListenersAreBoundOnLoopbackInScenarioOrder) {
   auto lab = StartLab("coexistence");
   ASSERT_TRUE(lab);
-  ASSERT_EQ(lab->listeners().size(), 2u);
+  ASSERT_EQ(lab->listeners().size(), 3u);
   EXPECT_EQ(lab->listeners()[0].name, "frontend");
   EXPECT_EQ(lab->listeners()[1].name, "legacy");
+  EXPECT_EQ(lab->listeners()[2].name, "autodiscover-redirect");
   for (const auto& l : lab->listeners()) {
     EXPECT_EQ(l.address, "127.0.0.1");
     EXPECT_NE(l.port, 0);

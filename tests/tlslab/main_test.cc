@@ -61,9 +61,10 @@ std::uint16_t PortOf(const std::string& host_port) {
 TEST(TlslabMainTest, PrintsListenLinesThenReadyAndStopsOnSigterm) {
   RunningLab lab = StartLab({}, "/");
   ASSERT_TRUE(lab.process);
-  ASSERT_EQ(lab.listen_lines.size(), 2u);
+  ASSERT_EQ(lab.listen_lines.size(), 3u);
   EXPECT_TRUE(lab.listen_lines[0].starts_with("LISTEN frontend 127.0.0.1:"));
   EXPECT_TRUE(lab.listen_lines[1].starts_with("LISTEN legacy 127.0.0.1:"));
+  EXPECT_TRUE(lab.listen_lines[2].starts_with("LISTEN autodiscover-redirect 127.0.0.1:"));
   auto result = labtest::SClient("127.0.0.1", PortOf(lab.listeners["frontend"]), {"-brief"});
   EXPECT_EQ(result.exit_code, 0) << result.output;
 

@@ -138,13 +138,13 @@ TEST(ScenarioTest, VersionsMustBeContiguousAndDistinct) {
 
 TEST(ScenarioTest, UnknownKeysAreErrorsWithTheExpectedKeys) {
   auto top = Valid();
-  top.push_back("mailboxes: []");
+  top.push_back("mailbox: []");
   EXPECT_EQ(ErrorOf(top),
-            "test.yaml:10: scenario: unknown key 'mailboxes' (expected name, description, "
-            "users, certificates, listeners)");
+            "test.yaml:10: scenario: unknown key 'mailbox' (expected name, description, "
+            "users, organization, mailboxes, redirects, certificates, listeners)");
   EXPECT_EQ(ErrorOf(With(9, "    cert: web")),
             "test.yaml:9: listener 'frontend': unknown key 'cert' (expected name, address, port, "
-            "tls, certificate, auth)");
+            "tls, certificate, auth, exchange, plain, redirect_to)");
   EXPECT_EQ(ErrorOf(With(8, "      version: [tls1.2]")),
             "test.yaml:8: listener 'frontend' tls: unknown key 'version' (expected versions, "
             "ciphers, ciphersuites)");
