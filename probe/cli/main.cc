@@ -8,9 +8,12 @@
 #include <string>
 
 #include "probe/cli/auth_command.h"
+#include "probe/cli/autodiscover_command.h"
 #include "probe/cli/cert_command.h"
+#include "probe/cli/check_command.h"
 #include "probe/cli/client_command.h"
 #include "probe/cli/common.h"
+#include "probe/cli/ews_command.h"
 #include "probe/cli/findings_command.h"
 #include "probe/cli/logs_command.h"
 #include "probe/cli/ntlm_command.h"
@@ -33,6 +36,9 @@ int main(int argc, char** argv) {
       {"ntlm", probe::cli::AddNtlmCommand(app)},
       {"auth", probe::cli::AddAuthCommand(app)},
       {"logs", probe::cli::AddLogsCommand(app)},
+      {"autodiscover", probe::cli::AddAutodiscoverCommand(app)},
+      {"ews", probe::cli::AddEwsCommand(app)},
+      {"check", probe::cli::AddCheckCommand(app)},
       {"run", probe::cli::AddRunCommand(app)},
       {"serve", probe::cli::AddServeCommand(app)},
   };
