@@ -138,13 +138,13 @@ Response Exporter::Probe(const RequestTarget& request, std::optional<double> scr
     budget = std::min(budget, std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
   }
   auto deadline = Clock::now() + budget;
-  auto task = [this, module, where, target, deadline, debug, done] {
+  auto task = [this, module, where, target, deadline, budget, debug, done] {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return done(Text(503, "the probe waited too long for a free worker"));
     runner::RunResult result{0, target, module, where, runner::RunModule(*module, where, left)};
     Count(module->name, result.outcome.success());
     std::string body = report::ProbeExposition(result.outcome, *module->kind,
-                                               std::chrono::duration<double>(left).count(), 0);
+                                               std::chrono::duration<double>(budget).count(), 0);
     if (debug) body = report::RunResultJson(result).dump(2) + "\n\n" + body;
     done(Response{200, debug ? "text/plain; charset=utf-8" : kExposition, body});
   };
