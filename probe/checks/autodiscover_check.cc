@@ -637,7 +637,7 @@ void Discovery::Run() {
                                                " tried)",
                                            evidence));
   }
-  if (!ledger_.rejected && !deadline_.Expired()) JsonV2();
+  if (candidate_options_.include_json_v2 && !ledger_.rejected && !deadline_.Expired()) JsonV2();
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ int RunEws(const EwsArgs& args) {
   checks::CredentialLedger ledger;
   ledger.budget = setup->credentials.attempt_budget;
   checks::EwsCheckOptions o;
-  o.url = args.target;
+  o.url = is_url ? args.target : "";
   o.mailbox = mailbox;
   o.free_busy = args.free_busy;
   o.server_version = args.server_version;
