@@ -52,6 +52,7 @@ run_demo() {
   while read -r _ name addr; do
     local host="mail.contoso.test"
     [ "$name" = legacy ] && host="legacy.contoso.test"
+    [ "$name" = autodiscover-redirect ] && continue  # plain HTTP: probed by `check` below
     echo
     echo "\$ exprobe tls $host --connect-to $host:443:$addr --ca-file lab-ca.pem"
     build/release/bin/exprobe tls "$host" --connect-to "$host:443:${addr%:*}:${addr##*:}" \
@@ -60,6 +61,26 @@ run_demo() {
       [ $code -le 2 ] || rc=$code  # 0-2 are verdicts; 3 means the check could not run
     }
   done < <(grep '^LISTEN' "$ports")
+  # Both mailboxes of the scenario, the whole chain: Autodiscover from the real candidate list
+  # (the http://autodiscover.contoso.test redirect included), certificates, health, auth, EWS.
+  port_of() { grep "^LISTEN $1 " "$ports" | awk '{print $3}'; }
+  local connect=(--connect-to "mail.contoso.test:443:$(port_of frontend)"
+           --connect-to "legacy.contoso.test:443:$(port_of legacy)"
+           --connect-to "autodiscover.contoso.test:80:$(port_of autodiscover-redirect)")
+  local user pw address
+  for user in alice bob; do
+    address="$user@contoso.test"
+    pw='Passw0rd!'
+    [ $user = bob ] && pw='Lab-Only-Bob-2016'  # the lab's accounts (fixtures/scenarios)
+    echo
+    echo "\$ exprobe check $address -u 'CONTOSO\\$user' --password-env PW --ca-file lab-ca.pem" \
+      "--connect-to mail.contoso.test:443:... --connect-to autodiscover.contoso.test:80:..."
+    PW=$pw build/release/bin/exprobe check "$address" -u "CONTOSO\\$user" --password-env PW \
+      --ca-file "$ca" "${connect[@]}" || {
+      code=$?
+      [ $code -le 2 ] || rc=$code
+    }
+  done
   exit $rc
 }
 
