@@ -1,10 +1,11 @@
 // Any bytes as an RPC/HTTP OUT-channel stream: split by frag_length and decode every PDU, or fail
 // cleanly. What decodes as RTS must re-encode and decode to the same commands; the readers must
-// agree with the identification.
+// agree with the identification. The bytes are also read as a proxy's "RPC Error" phrase.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
+#include "probe/exchange/rpc_http_channel.h"
 #include "probe/exchange/rts_pdu.h"
 
 namespace {
@@ -30,6 +31,12 @@ void CheckRts(const RtsPdu& pdu, ByteView wire) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // The same bytes as a 503 reason phrase from the proxy.
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto error = ParseRpcErrorReason(text); error && *error && (*error)->eeinfo.size() > 1024) {
+    std::abort();
+  }
+  (void)StartsWithRpcError(ByteView(data, size));
   ByteView rest(data, size);
   while (!rest.empty()) {
     auto length = PeekPduLength(rest);
