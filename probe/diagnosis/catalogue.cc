@@ -13,7 +13,7 @@ const std::vector<CatalogueEntry>& Entries() {
   static const std::vector<CatalogueEntry> kAll = [] {
     std::vector<CatalogueEntry> all;
     for (const auto* part : {&NetTlsEntries(), &CertEntries(), &ClientEntries(), &AuthEntries(),
-                              &LogsEntries(), &ExchangeEntries()})
+                             &LogsEntries(), &ExchangeEntries()})
       all.insert(all.end(), part->begin(), part->end());
     return all;
   }();

@@ -12,6 +12,8 @@ const std::vector<CatalogueEntry>& CertEntries();    // cert.*
 const std::vector<CatalogueEntry>& ClientEntries();  // client.*
 const std::vector<CatalogueEntry>& AuthEntries();    // auth.*
 const std::vector<CatalogueEntry>& LogsEntries();    // logs.*, auth.backend_invalid_token
-const std::vector<CatalogueEntry>& ExchangeEntries();  // exchange.*, cert.namespace_*, auth.bearer_offered
+
+// exchange.*, cert.namespace_*, auth.bearer_offered
+const std::vector<CatalogueEntry>& ExchangeEntries();
 
 }  // namespace probe::diagnosis
