@@ -201,7 +201,8 @@ class Parser {
   Result<void> Choice(const YamlMapping& m, std::string_view key, const std::string& where,
                       const Table& table, decltype(table[0].first)& out) const;
   Result<OrganizationSpec> Organization(const YamlField& field) const;
-  Result<std::vector<MailboxSpec>> Mailboxes(const YamlField& field, const Scenario& scenario) const;
+  Result<std::vector<MailboxSpec>> Mailboxes(const YamlField& field,
+                                             const Scenario& scenario) const;
   Result<MailboxSpec> Mailbox(const YAML::Node& node, std::size_t index,
                               const Scenario& scenario) const;
   Result<void> MailboxNames(const YamlMapping& m, const std::string& where,
@@ -582,8 +583,9 @@ Result<std::vector<RedirectSpec>> Parser::Redirects(const YamlField& field,
     r.address = *address;
     r.redirect_addr = *target;
     if (scenario.FindMailbox(r.address) ||
-        std::any_of(out.begin(), out.end(),
-                    [&](const RedirectSpec& e) { return EqualsIgnoreCase(e.address, r.address); })) {
+        std::any_of(out.begin(), out.end(), [&](const RedirectSpec& e) {
+          return EqualsIgnoreCase(e.address, r.address);
+        })) {
       return schema_.Invalid(m->Find("address")->At(),
                              "{}: address '{}' is already a mailbox or a redirect", where,
                              r.address);
@@ -595,20 +597,20 @@ Result<std::vector<RedirectSpec>> Parser::Redirects(const YamlField& field,
 
 Result<ExchangeSettings> Parser::Exchange(const YamlField& field, const std::string& where) const {
   std::string ex_where = where + " exchange";
-  auto m = schema_.Mapping(field.value, ex_where,
-                           {"version", "hostname", "internal_hostname", "rpc_hostname",
-                            "cert_principal", "faults"});
+  auto m = schema_.Mapping(
+      field.value, ex_where,
+      {"version", "hostname", "internal_hostname", "rpc_hostname", "cert_principal", "faults"});
   if (!m) return tl::unexpected(m.error());
   ExchangeSettings ex;
   ex.line = field.key.Mark().line + 1;
   if (auto ok = Choice(*m, "version", ex_where, kReleaseNames, ex.version); !ok) {
     return tl::unexpected(ok.error());
   }
-  for (auto [key, out] : {std::pair{"hostname", &ex.hostname},
-                          std::pair{"internal_hostname", &ex.internal_hostname},
-                          std::pair{"rpc_hostname", &ex.rpc_hostname}}) {
-    auto host = Checked(*m, key, ex_where, std::string_view(key) == "hostname", IsDnsName,
-                        "a DNS name");
+  for (auto [key, out] :
+       {std::pair{"hostname", &ex.hostname}, std::pair{"internal_hostname", &ex.internal_hostname},
+        std::pair{"rpc_hostname", &ex.rpc_hostname}}) {
+    auto host =
+        Checked(*m, key, ex_where, std::string_view(key) == "hostname", IsDnsName, "a DNS name");
     if (!host) return tl::unexpected(host.error());
     *out = Lower(*host);
   }
@@ -830,9 +832,8 @@ Result<ListenerSpec> Parser::Listener(const YAML::Node& node, std::size_t index,
     auto parsed = Exchange(*exchange, where);
     if (!parsed) return tl::unexpected(parsed.error());
     if (!spec.auth) {
-      return schema_.Invalid(exchange->key,
-                             "{} exchange: needs 'auth' (Autodiscover and EWS authenticate)",
-                             where);
+      return schema_.Invalid(
+          exchange->key, "{} exchange: needs 'auth' (Autodiscover and EWS authenticate)", where);
     }
     spec.exchange = std::move(*parsed);
   }

@@ -210,8 +210,8 @@ struct ListenerSpec {
   std::optional<std::string> address;  // absent: the server's default (loopback)
   std::uint16_t port = 0;              // 0: the OS picks
   TlsSettings tls;
-  std::string certificate;           // a CertificateSpec name; "" on a plain listener
-  std::optional<AuthSettings> auth;  // absent: requests are served without authentication
+  std::string certificate;                   // a CertificateSpec name; "" on a plain listener
+  std::optional<AuthSettings> auth;          // absent: requests are served without authentication
   std::optional<ExchangeSettings> exchange;  // absent: none of the Exchange endpoints
   bool plain = false;       // HTTP without TLS: every GET answers 302 to redirect_to
   std::string redirect_to;  // plain listeners only (required there)

@@ -138,7 +138,8 @@ Served Answer(const HttpRequest& request, const ListenerContext& listener,
       if (!decision.backend_refused.empty()) {
         s.account = std::move(decision.backend_refused);
         if (listener.exchange) s.backend = listener.exchange->BackendOf(s.account);
-        if (s.backend.target_version.empty()) s.backend.target_version = LogVersion(ExchangeRelease::k2010);
+        if (s.backend.target_version.empty())
+          s.backend.target_version = LogVersion(ExchangeRelease::k2010);
         s.backend.backend_status = 401;
         s.backend.generic_errors = std::string(kBackendInvalidToken);
       }
@@ -206,8 +207,10 @@ HttpResponse RedirectAnswer(const HttpRequest& request, const ListenerContext& l
   r.status = 302;
   r.headers.emplace_back("Location", listener.redirect_to);
   r.headers.emplace_back("Content-Type", "text/html; charset=UTF-8");
-  r.body = "<head><title>Document Moved</title></head>\n<body><h1>Object Moved</h1>This document "
-           "may be found <a HREF=\"" + listener.redirect_to + "\">here</a></body>";
+  r.body =
+      "<head><title>Document Moved</title></head>\n<body><h1>Object Moved</h1>This document "
+      "may be found <a HREF=\"" +
+      listener.redirect_to + "\">here</a></body>";
   return r;
 }
 

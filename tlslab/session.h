@@ -35,8 +35,8 @@ struct ListenerContext {
   /// exchange) and the mailbox each account's requests go to, for the request log.
   std::shared_ptr<const ExchangeEndpoints> exchange;
   std::shared_ptr<ProxyLogWriter> proxy_log;  // null: no request log for this listener
-  bool plain = false;       // HTTP without TLS (the `tls` context is unused)
-  std::string redirect_to;  // plain: where every GET is sent
+  bool plain = false;                         // HTTP without TLS (the `tls` context is unused)
+  std::string redirect_to;                    // plain: where every GET is sent
 };
 
 /// Serves one connection until the peer leaves, a deadline passes or an error occurs. Runs on
