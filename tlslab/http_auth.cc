@@ -31,7 +31,7 @@ std::optional<Credentials> ParseAuthorization(std::string_view value) {
   if (space == std::string_view::npos) return std::nullopt;
   auto scheme = ParseAuthScheme(value.substr(0, space));
   std::string_view token = Trim(value.substr(space));
-  if (!scheme || token.empty()) return std::nullopt;
+  if (!scheme || *scheme == AuthScheme::kBearer || token.empty()) return std::nullopt;
   return Credentials{*scheme, std::string(token)};
 }
 
@@ -123,6 +123,14 @@ HttpResponse ConnectionAuth::Unauthorized(const Bytes& negotiate_token) const {
     std::string value(AuthSchemeName(scheme));
     if (scheme == AuthScheme::kNegotiate && !negotiate_token.empty()) {
       value += " " + auth::Base64Encode(negotiate_token);
+    }
+    if (scheme == AuthScheme::kBearer) {
+      // What Exchange with hybrid OAuth offers beside the Windows schemes.
+      value +=
+          " client_id=\"00000002-0000-0ff1-ce00-000000000000\", "
+          "trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+          "token_types=\"app_asserted_user_v1 service_asserted_app_v1\", "
+          "authorization_uri=\"https://login.windows.net/common/oauth2/authorize\"";
     }
     r.headers.emplace_back("WWW-Authenticate", std::move(value));
   }

@@ -37,9 +37,10 @@ constexpr std::array<std::pair<CertificateKind, std::string_view>, 9> kKindNames
     {CertificateKind::kMissingIntermediate, "missing_intermediate"},
 }};
 
-constexpr std::array<std::pair<AuthScheme, std::string_view>, 2> kSchemeNames{{
+constexpr std::array<std::pair<AuthScheme, std::string_view>, 3> kSchemeNames{{
     {AuthScheme::kNegotiate, "Negotiate"},
     {AuthScheme::kNtlm, "NTLM"},
+    {AuthScheme::kBearer, "Bearer"},
 }};
 
 constexpr std::array<std::pair<EpaMode, std::string_view>, 3> kEpaNames{{

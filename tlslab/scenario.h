@@ -73,7 +73,9 @@ struct UserSpec {
 };
 
 /// An HTTP authentication scheme a listener offers (one WWW-Authenticate header each).
-enum class AuthScheme { kNegotiate, kNtlm };
+/// kBearer is offered only (an Exchange hybrid answer, OAuth for Office 365): the lab never
+/// accepts a Bearer token, as an on-premises server without OAuth set up would not.
+enum class AuthScheme { kNegotiate, kNtlm, kBearer };
 /// The HTTP spelling: "Negotiate", "NTLM".
 std::string_view AuthSchemeName(AuthScheme scheme);
 /// Case-insensitive, as HTTP scheme names are.

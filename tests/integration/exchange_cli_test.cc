@@ -166,6 +166,7 @@ TEST_F(ExchangeCliTest, AliceOnExchange2016ComesOutOnMapiHttp) {
   // MAPI/HTTP does not use msstd:, so the wildcard certificate is no problem for alice.
   EXPECT_FALSE(Has(r.doc, "cert.msstd_mismatch"));
   EXPECT_FALSE(Has(r.doc, "exchange.autodiscover.stale"));
+  EXPECT_FALSE(Has(r.doc, "auth.bearer_offered"));
   EXPECT_EQ(r.doc["attempts"], 4);  // two POX requests, the MAPI/HTTP URL, EWS
 }
 
@@ -428,6 +429,21 @@ TEST(ExchangeCliVariant, RedirectToAnAutodiscoverTldHostIsRefused) {
 }
 TEST(ExchangeCliVariant, RedirectToOffice365IsReportedNotFailed) {
   ExpectUnsafe("to_o365", "https://autodiscover-s.outlook.com/autodiscover/autodiscover.xml", true);
+}
+
+// A hybrid front end offers Bearer (OAuth) beside the Windows schemes: reported, not a failure.
+TEST(ExchangeCliVariant, BearerOfferIsReportedNotFailed) {
+  Lab lab;
+  StartLab(lab,
+           Variant("bearer", {{"schemes: [Negotiate, NTLM]  # offered in this order",
+                               "schemes: [Negotiate, NTLM, Bearer]  # offered in this order"}}));
+  auto r =
+      Exprobe(kAlicePassword,
+              With({"autodiscover", "alice@contoso.test", "-u", "CONTOSO\\alice"}, lab.Network()));
+  ASSERT_TRUE(r.doc.is_object()) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Has(r.doc, "auth.bearer_offered")) << r.output;
+  EXPECT_TRUE(Has(r.doc, "exchange.autodiscover.ok")) << r.output;
 }
 
 TEST(ExchangeCliVariant, HostTheCertificateDoesNotCoverIsReported) {
