@@ -34,7 +34,8 @@ struct Lab {
 
 Lab* StartLab(const std::string& scenario) {
   auto* lab = new Lab;
-  lab->ca_file = ::testing::TempDir() + "auth_lab_" + scenario + "_ca.pem";
+  lab->ca_file =
+      ::testing::TempDir() + "auth_lab_" + scenario + "_" + std::to_string(getpid()) + "_ca.pem";
   std::string error;
   lab->process = ChildProcess::Start(
       {kTlslab, "--scenario", scenario, "--print-ports", "--export-ca", lab->ca_file}, &error);

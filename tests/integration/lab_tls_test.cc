@@ -1,6 +1,7 @@
 // exprobe tls against the tlslab program: each listener's accepted versions must equal the
 // versions its scenario file declares (the scenario is the ground truth, parsed independently).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -86,7 +87,8 @@ TEST(LabTlsTest, EveryTlsMatrixListenerAcceptsExactlyItsDeclaredVersions) {
 TEST(LabTlsTest, DefaultScenarioModelsTheLockedDownFrontEndBesideTheLegacyCas) {
   tlslab::Scenario scenario = LoadFixture("coexistence");
   std::optional<ChildProcess> lab;
-  const std::string ca_file = ::testing::TempDir() + "lab_tls_coexistence_ca.pem";
+  const std::string ca_file =
+      ::testing::TempDir() + "lab_tls_coexistence_" + std::to_string(getpid()) + "_ca.pem";
   auto listeners = StartLab("coexistence", lab, ca_file);
   ASSERT_TRUE(listeners.count("frontend") && listeners.count("legacy"));
   EXPECT_EQ(AcceptedVersions(listeners["frontend"]), Declared(*scenario.FindListener("frontend")));

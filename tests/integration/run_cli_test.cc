@@ -4,6 +4,7 @@
 // fixtures/schema/exprobe-1.schema.json, python3-junitparser, `promtool check metrics`, and the
 // monitoring-plugins output rules for Nagios.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -40,7 +41,7 @@ void Write(const std::string& path, const std::string& text) { std::ofstream(pat
 class RunCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = ::testing::TempDir() + "exprobe_run_cli/";
+    dir_ = ::testing::TempDir() + "exprobe_run_cli_" + std::to_string(getpid()) + "/";
     std::filesystem::create_directories(dir_);
     std::string error;
     lab_ = ChildProcess::Start(

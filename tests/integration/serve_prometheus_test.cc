@@ -5,6 +5,7 @@
 // fixtures/monitoring run by that Prometheus, and the exporter's HTTP rules (status codes,
 // allowlist, scrape timeout header, concurrent scrapes, bounded requests).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -75,7 +76,7 @@ std::string UrlEncode(const std::string& text) {
 class ServePrometheusTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = ::testing::TempDir() + "exprobe_serve_prometheus/";
+    dir_ = ::testing::TempDir() + "exprobe_serve_prometheus_" + std::to_string(getpid()) + "/";
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::string error;

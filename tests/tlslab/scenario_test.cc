@@ -347,7 +347,7 @@ TEST(ScenarioAuthTest, UnknownFaultsSchemesAndModesNameLineAndChoices) {
             "test.yaml:18: listener 'frontend' auth: fault 'always_401' listed twice");
   EXPECT_EQ(ErrorOf(AuthWith(14, "      schemes: [NTLM, Basic]")),
             "test.yaml:14: listener 'frontend' auth: unknown scheme 'Basic' (expected Negotiate, "
-            "NTLM)");
+            "NTLM, Bearer)");
   EXPECT_EQ(ErrorOf(AuthWith(14, "      schemes: [NTLM, ntlm]")),
             "test.yaml:14: listener 'frontend' auth: scheme 'NTLM' listed twice");
   EXPECT_EQ(ErrorOf(AuthWith(14, "      schemes: []")),

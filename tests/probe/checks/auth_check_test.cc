@@ -96,10 +96,12 @@ TEST(ClassifyHandshakeTest, ServerErrorIsNotClassified) {
 }
 
 TEST(AuthSchemeTest, NamesRoundTrip) {
-  for (auto s : {AuthScheme::kAuto, AuthScheme::kNtlm, AuthScheme::kNegotiate, AuthScheme::kBasic})
+  for (auto s : {AuthScheme::kAuto, AuthScheme::kNtlm, AuthScheme::kNegotiate, AuthScheme::kBasic,
+                 AuthScheme::kKerberos})
     EXPECT_EQ(ParseAuthScheme(AuthSchemeName(s)), s);
   EXPECT_EQ(ParseAuthScheme("ntlm"), AuthScheme::kNtlm);
-  EXPECT_FALSE(ParseAuthScheme("kerberos"));
+  EXPECT_EQ(ParseAuthScheme("kerberos"), AuthScheme::kKerberos);
+  EXPECT_FALSE(ParseAuthScheme("digest"));
 }
 
 TEST(AuthCheckTest, PlainHttpRefusedBeforeAnyRequest) {
