@@ -1,14 +1,10 @@
 #include "probe/cli/auth_command.h"
 
 #include <fmt/format.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "probe/checks/auth_check.h"
@@ -41,44 +37,6 @@ struct AuthArgs {
   std::vector<std::string> headers;
   CommonOptions common;
 };
-
-// Reads a password from the terminal with echo off; the prompt goes to stderr.
-Result<std::string> PromptPassword() {
-  if (!isatty(STDIN_FILENO))
-    return Fail(ErrorCode::kInvalidArgument,
-                "no password: use --password-env VAR or --password-file FILE");
-  fmt::print(stderr, "Password: ");
-  termios old{};
-  tcgetattr(STDIN_FILENO, &old);
-  termios quiet = old;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  std::string password;
-  std::getline(std::cin, password);
-  tcsetattr(STDIN_FILENO, TCSANOW, &old);
-  fmt::print(stderr, "\n");
-  return password;
-}
-
-Result<std::string> ReadPassword(const AuthArgs& args) {
-  if (!args.password_env.empty()) {
-    const char* value = std::getenv(args.password_env.c_str());
-    if (value == nullptr)
-      return Fail(ErrorCode::kInvalidArgument,
-                  "--password-env: " + args.password_env + " is not set");
-    return std::string(value);
-  }
-  if (!args.password_file.empty()) {
-    std::ifstream in(args.password_file);
-    std::string password;
-    if (!in || !std::getline(in, password))
-      return Fail(ErrorCode::kInvalidArgument,
-                  "--password-file: cannot read " + args.password_file);
-    if (!password.empty() && password.back() == '\r') password.pop_back();
-    return password;
-  }
-  return PromptPassword();
-}
 
 // --body TEXT, or --body @FILE for a file's contents.
 Result<std::optional<std::string>> ReadBody(const std::string& body) {
@@ -150,7 +108,7 @@ int RunAuth(const AuthArgs& args) {
   if (args.method.empty() || args.method.find_first_of(" \t\r\n") != std::string::npos)
     return UsageError("auth: --method must be one HTTP method name, e.g. POST");
   Result<std::string> password = std::string();
-  if (!args.user.empty()) password = ReadPassword(args);
+  if (!args.user.empty()) password = ReadPassword(args.password_env, args.password_file);
   if (!password) return UsageError("auth: " + password.error().message);
 
   StderrTrace trace;

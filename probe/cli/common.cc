@@ -1,9 +1,14 @@
 #include "probe/cli/common.h"
 
 #include <fmt/format.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <mutex>
 
 #include "probe/core/finding.h"
@@ -81,6 +86,47 @@ Result<std::string> ParseName(std::string_view option, const std::string& text) 
                 fmt::format("{} '{}': give a host name without a port", option, text));
   }
   return parsed->host;
+}
+
+namespace {
+
+// Reads a password from the terminal with echo off; the prompt goes to stderr.
+Result<std::string> PromptPassword() {
+  if (!isatty(STDIN_FILENO))
+    return Fail(ErrorCode::kInvalidArgument,
+                "no password: use --password-env VAR or --password-file FILE");
+  fmt::print(stderr, "Password: ");
+  termios old{};
+  tcgetattr(STDIN_FILENO, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string password;
+  std::getline(std::cin, password);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  fmt::print(stderr, "\n");
+  return password;
+}
+
+}  // namespace
+
+Result<std::string> ReadPassword(const std::string& password_env,
+                                 const std::string& password_file) {
+  if (!password_env.empty()) {
+    const char* value = std::getenv(password_env.c_str());
+    if (value == nullptr)
+      return Fail(ErrorCode::kInvalidArgument, "--password-env: " + password_env + " is not set");
+    return std::string(value);
+  }
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    std::string password;
+    if (!in || !std::getline(in, password))
+      return Fail(ErrorCode::kInvalidArgument, "--password-file: cannot read " + password_file);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    return password;
+  }
+  return PromptPassword();
 }
 
 }  // namespace probe::cli

@@ -32,6 +32,9 @@ void AddCommonOptions(CLI::App& cmd, CommonOptions& options);
 Result<net::NetOptions> ParseNetOptions(const CommonOptions& options);
 Result<Format> ParseFormat(const CommonOptions& options);
 Result<std::chrono::milliseconds> ParseTimeout(const CommonOptions& options);
+/// The account's password from the environment variable, else the file's first line, else a
+/// prompt on the terminal (echo off). Never from the command line.
+Result<std::string> ReadPassword(const std::string& password_env, const std::string& password_file);
 /// A name as clients type it (--sni, --name): a host name or an IP address, without a port.
 Result<std::string> ParseName(std::string_view option, const std::string& text);
 

@@ -1,53 +1,11 @@
 #include "probe/cli/exchange_options.h"
 
 #include <fmt/format.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
 
 namespace probe::cli {
 namespace {
-
-Result<std::string> PromptPassword() {
-  if (!isatty(STDIN_FILENO))
-    return Fail(ErrorCode::kInvalidArgument,
-                "no password: use --password-env VAR or --password-file FILE");
-  fmt::print(stderr, "Password: ");
-  termios old{};
-  tcgetattr(STDIN_FILENO, &old);
-  termios quiet = old;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  std::string password;
-  std::getline(std::cin, password);
-  tcsetattr(STDIN_FILENO, TCSANOW, &old);
-  fmt::print(stderr, "\n");
-  return password;
-}
-
-Result<std::string> ReadPassword(const ExchangeArgs& args) {
-  if (!args.password_env.empty()) {
-    const char* value = std::getenv(args.password_env.c_str());
-    if (value == nullptr)
-      return Fail(ErrorCode::kInvalidArgument,
-                  "--password-env: " + args.password_env + " is not set");
-    return std::string(value);
-  }
-  if (!args.password_file.empty()) {
-    std::ifstream in(args.password_file);
-    std::string password;
-    if (!in || !std::getline(in, password))
-      return Fail(ErrorCode::kInvalidArgument,
-                  "--password-file: cannot read " + args.password_file);
-    if (!password.empty() && password.back() == '\r') password.pop_back();
-    return password;
-  }
-  return PromptPassword();
-}
 
 // "DOMAIN\user", "DOMAIN/user" or "user@domain" (the UPN form goes out as is, domain empty,
 // which NTLM servers accept).
@@ -129,7 +87,7 @@ Result<ExchangeSetup> SetUpExchange(const ExchangeArgs& a, const std::string& de
   s.credentials.scheme = *scheme;
   s.credentials.attempt_budget = a.attempt_budget;
   if (need_password) {
-    auto password = ReadPassword(a);
+    auto password = ReadPassword(a.password_env, a.password_file);
     if (!password) return Fail(password.error());
     s.credentials.credentials.password = std::move(*password);
   }
