@@ -31,17 +31,6 @@ std::string HexByte(unsigned char b) {
   return {digits[b >> 4], digits[b & 15]};
 }
 
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 class AuthCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -61,8 +50,8 @@ class AuthCliTest : public ::testing::Test {
         {"bash", kScript, dir_, std::to_string(port_), "tls"}, &error);
     ASSERT_TRUE(process) << error;
     apache_ = new testsupport::ChildProcess(std::move(*process));
-    for (int i = 0; i < 100 && !Accepts(port_); ++i) std::this_thread::sleep_for(50ms);
-    ASSERT_TRUE(Accepts(port_)) << apache_->output();
+    for (int i = 0; i < 100 && !testsupport::Accepts(port_); ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(testsupport::Accepts(port_)) << apache_->output();
   }
   static void TearDownTestSuite() {
     delete apache_;  // SIGTERM to the recorded PID (the script execs apache2)

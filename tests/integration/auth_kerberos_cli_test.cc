@@ -24,17 +24,6 @@ using testsupport::RunCommand;
 const std::string kExprobe = std::string(EXPROBE_BIN_DIR) + "/exprobe";
 const std::string kPeers = std::string(EXPROBE_SOURCE_DIR) + "/tests/peers/";
 
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 bool HavePeers() {
   for (const char* p : {"/usr/sbin/krb5kdc", "/usr/sbin/kdb5_util", "/usr/sbin/kadmin.local",
                         "/usr/sbin/apache2", "/usr/lib/apache2/modules/mod_auth_gssapi.so"})
@@ -52,20 +41,10 @@ class AuthKerberosCliTest : public ::testing::Test {
     fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                               fs::perms::others_read | fs::perms::others_exec);
     std::string error;
-    auto kdc =
-        testsupport::ChildProcess::Start({"bash", kPeers + "kdc.sh", "run", dir_ + "/kdc"}, &error);
+    auto kdc = testsupport::StartKdc(dir_ + "/kdc", &error);
     ASSERT_TRUE(kdc) << error;
-    kdc_ = new testsupport::ChildProcess(std::move(*kdc));
-    ASSERT_TRUE(kdc_->WaitFor("READY", 20s)) << kdc_->output();
-    std::istringstream lines(kdc_->output());
-    for (std::string line; std::getline(lines, line);) {
-      auto eq = line.find('=');
-      if (eq != std::string::npos && line.rfind("READY", 0) != 0)
-        env_[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    int kdc_port = std::stoi(env_["KDC_PORT"]);
-    for (int i = 0; i < 200 && !Accepts(kdc_port); ++i) std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(Accepts(kdc_port)) << kdc_->output();
+    kdc_ = new testsupport::Kdc(std::move(*kdc));
+    env_ = kdc_->env;
 
     const auto& cert = testsupport::SharedTestCertificate();
     ASSERT_FALSE(cert.cert_pem.empty());
@@ -80,8 +59,8 @@ class AuthKerberosCliTest : public ::testing::Test {
         &error);
     ASSERT_TRUE(apache) << error;
     apache_ = new testsupport::ChildProcess(std::move(*apache));
-    for (int i = 0; i < 200 && !Accepts(port_); ++i) std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(Accepts(port_)) << apache_->output();
+    for (int i = 0; i < 200 && !testsupport::Accepts(port_); ++i) std::this_thread::sleep_for(25ms);
+    ASSERT_TRUE(testsupport::Accepts(port_)) << apache_->output();
 
     // An SPN registered on another account than the one whose key Apache holds (an Alternate
     // Service Account credential not deployed): the KDC issues tickets Apache cannot read.
@@ -143,7 +122,7 @@ class AuthKerberosCliTest : public ::testing::Test {
   static inline std::string dir_, ca_file_, cache_;
   static inline std::map<std::string, std::string> env_;
   static inline int port_ = 0;
-  static inline testsupport::ChildProcess* kdc_ = nullptr;
+  static inline testsupport::Kdc* kdc_ = nullptr;
   static inline testsupport::ChildProcess* apache_ = nullptr;
 };
 

@@ -213,17 +213,6 @@ TEST_F(AuthLabTest, FrontEndWithEpaAcceptTakesNoBindingButRefusesAWrongOne) {
             Ids{"auth.credentials_rejected"});
 }
 
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 // SSL offloading in front of a server with Extended Protection "accept": socat terminates TLS
 // with its own certificate and re-encrypts to the lab front end, which binds to its own.
 TEST_F(AuthLabTest, TlsReterminationInFrontIsABindingMismatch) {
@@ -240,8 +229,8 @@ TEST_F(AuthLabTest, TlsReterminationInFrontIsABindingMismatch) {
        "OPENSSL:" + upstream + ",verify=0"},
       &error);
   ASSERT_TRUE(relay) << error;
-  for (int i = 0; i < 100 && !Accepts(port); ++i) std::this_thread::sleep_for(50ms);
-  ASSERT_TRUE(Accepts(port)) << relay->output();
+  for (int i = 0; i < 100 && !testsupport::Accepts(port); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(testsupport::Accepts(port)) << relay->output();
   auto run = [&](std::vector<std::string> extra) {
     std::vector<std::string> argv = {"env",
                                      "EXPROBE_TEST_PW=Passw0rd!",

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <sstream>
+#include <thread>
 
 namespace testsupport {
 namespace {
@@ -86,6 +88,43 @@ int ClosedPort() {
   int fd = BoundLoopbackSocket(&port);
   if (fd >= 0) close(fd);
   return port;
+}
+
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+std::optional<Kdc> StartKdc(const std::string& dir, std::string* error) {
+  auto process = ChildProcess::Start(
+      {"bash", std::string(EXPROBE_SOURCE_DIR) + "/tests/peers/kdc.sh", "run", dir}, error);
+  if (!process) return std::nullopt;
+  Kdc kdc{std::move(*process), {}};
+  if (!kdc.process.WaitFor("READY", std::chrono::seconds(20))) {
+    *error = "kdc.sh never printed READY: " + kdc.process.output();
+    return std::nullopt;
+  }
+  std::istringstream lines(kdc.process.output());
+  for (std::string line; std::getline(lines, line);) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos && line.rfind("READY", 0) != 0)
+      kdc.env[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  int port = std::atoi(kdc.env["KDC_PORT"].c_str());
+  for (int i = 0; i < 200 && !Accepts(port); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  if (!Accepts(port)) {
+    *error = "the KDC does not accept on port " + kdc.env["KDC_PORT"] + ": " + kdc.process.output();
+    return std::nullopt;
+  }
+  return kdc;
 }
 
 }  // namespace testsupport

@@ -2,6 +2,7 @@
 // connections (kernel backlog) but never answers.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,5 +49,17 @@ class SilentListener {
 
 /// A loopback port with nothing listening (bound once, then closed): connects are refused.
 int ClosedPort();
+
+/// True when something accepts TCP connections on 127.0.0.1:`port` right now.
+bool Accepts(int port);
+
+/// A private MIT KDC on 127.0.0.1 (tests/peers/kdc.sh run DIR, realm LAB.TEST), accepting
+/// connections, with the environment the script printed (KRB5_CONFIG, KRB5_KDC_PROFILE,
+/// KRB5_KTNAME, KDC_PORT, KRB5_ALICE_PASSWORD_FILE, ...). Stopped by its PID on destruction.
+struct Kdc {
+  ChildProcess process;
+  std::map<std::string, std::string> env;
+};
+std::optional<Kdc> StartKdc(const std::string& dir, std::string* error);
 
 }  // namespace testsupport

@@ -40,17 +40,6 @@ using testsupport::RunCommand;
 
 const std::string kPeers = std::string(EXPROBE_SOURCE_DIR) + "/tests/peers/";
 
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 bool HaveKdc() {
   for (const char* p : {"/usr/sbin/krb5kdc", "/usr/sbin/kdb5_util", "/usr/sbin/kadmin.local"})
     if (!fs::exists(p)) return false;
@@ -91,20 +80,10 @@ class KerberosTest : public ::testing::Test {
     fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                               fs::perms::others_read | fs::perms::others_exec);
     std::string error;
-    auto kdc =
-        testsupport::ChildProcess::Start({"bash", kPeers + "kdc.sh", "run", dir_ + "/kdc"}, &error);
+    auto kdc = testsupport::StartKdc(dir_ + "/kdc", &error);
     ASSERT_TRUE(kdc) << error;
-    kdc_ = new testsupport::ChildProcess(std::move(*kdc));
-    ASSERT_TRUE(kdc_->WaitFor("READY", 20s)) << kdc_->output();
-    std::istringstream lines(kdc_->output());
-    for (std::string line; std::getline(lines, line);) {
-      auto eq = line.find('=');
-      if (eq != std::string::npos && line.rfind("READY", 0) != 0)
-        env_[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    int kdc_port = std::stoi(env_["KDC_PORT"]);
-    for (int i = 0; i < 200 && !Accepts(kdc_port); ++i) std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(Accepts(kdc_port)) << kdc_->output();
+    kdc_ = new testsupport::Kdc(std::move(*kdc));
+    env_ = kdc_->env;
     // GSS-API reads KRB5_CONFIG each time it makes a krb5 context: this process's calls use the
     // private realm from now on.
     setenv("KRB5_CONFIG", env_["KRB5_CONFIG"].c_str(), 1);
@@ -122,8 +101,9 @@ class KerberosTest : public ::testing::Test {
         &error);
     ASSERT_TRUE(apache) << error;
     apache_ = new testsupport::ChildProcess(std::move(*apache));
-    for (int i = 0; i < 200 && !Accepts(apache_port_); ++i) std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(Accepts(apache_port_)) << apache_->output();
+    for (int i = 0; i < 200 && !testsupport::Accepts(apache_port_); ++i)
+      std::this_thread::sleep_for(25ms);
+    ASSERT_TRUE(testsupport::Accepts(apache_port_)) << apache_->output();
   }
 
   static void TearDownTestSuite() {
@@ -211,7 +191,7 @@ class KerberosTest : public ::testing::Test {
 
   static inline std::string dir_;
   static inline std::map<std::string, std::string> env_;
-  static inline testsupport::ChildProcess* kdc_ = nullptr;
+  static inline testsupport::Kdc* kdc_ = nullptr;
   static inline testsupport::ChildProcess* apache_ = nullptr;
   static inline int apache_port_ = 0;
 };
